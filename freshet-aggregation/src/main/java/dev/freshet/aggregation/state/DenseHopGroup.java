@@ -1,0 +1,185 @@
+package dev.freshet.aggregation.state;
+
+import static dev.freshet.aggregation.state.TileLayout.EVENT_COUNT;
+import static dev.freshet.aggregation.state.TileLayout.MAX_EVENT_TIME;
+import static dev.freshet.aggregation.state.TileLayout.TILE_ID;
+
+import dev.freshet.aggregation.FeatureVector;
+import dev.freshet.aggregation.codec.ByteReader;
+import dev.freshet.aggregation.codec.ByteWriter;
+import dev.freshet.aggregation.time.WindowMath;
+import java.util.Arrays;
+
+/**
+ * Hopping-window features sharing one hop {@code H}, stored as a fixed ring of {@code R} tiles per
+ * key (R = largest W/H of the group) in one flat {@code long[]}: key k's tile for id i lives at
+ * {@code ((k * R) + floorMod(i, R)) * stride}. Memory per key is fixed: {@code R * stride * 8} bytes
+ * plus object IRs.
+ *
+ * <p>Invariant: a ring slot holds the newest tile id seen for its residue. An event whose tile id
+ * is older than the slot's is at least R tiles behind the key's newest event and therefore outside
+ * every window whose read time is after that event; it is skipped (exactly, not approximately).
+ * A slot holding an older id is recycled for the newer one (eviction).
+ */
+final class DenseHopGroup implements GroupState {
+    private final TileLayout layout;
+    private final long hop;
+    private final int ring;
+    private final int[] tilesPerFeature;
+    private final int maxTiles;
+    private final int stride;
+    private final int objects;
+    private long[] data = new long[0];
+    private Object[] objs = new Object[0];
+    private int capacity;
+
+    DenseHopGroup(TileLayout layout, long hop, long[] sizes) {
+        this.layout = layout;
+        this.hop = hop;
+        this.tilesPerFeature = new int[sizes.length];
+        int r = 1;
+        for (int i = 0; i < sizes.length; i++) {
+            tilesPerFeature[i] = Math.toIntExact(sizes[i] / hop);
+            r = Math.max(r, tilesPerFeature[i]);
+        }
+        this.ring = r;
+        this.maxTiles = r;
+        this.stride = layout.stride();
+        this.objects = layout.objects();
+    }
+
+    @Override
+    public void ensureKeys(int keys) {
+        if (keys <= capacity) {
+            return;
+        }
+        int cap = Math.max(keys, Math.max(16, capacity * 2));
+        int oldLongs = capacity * ring * stride;
+        // multiplyExact: a table too large for one Java array fails loudly instead of wrapping.
+        data = Arrays.copyOf(data, Math.multiplyExact(Math.multiplyExact(cap, ring), stride));
+        if (objects > 0) {
+            objs = Arrays.copyOf(objs, Math.multiplyExact(Math.multiplyExact(cap, ring), objects));
+        }
+        // Mark new tiles empty (event count 0 is enough; ids are rewritten on first use).
+        for (int i = oldLongs; i < data.length; i += stride) {
+            data[i + EVENT_COUNT] = 0;
+        }
+        capacity = cap;
+    }
+
+    @Override
+    public void apply(int key, EventContext ctx) {
+        long tileId = WindowMath.tileId(ctx.eventTime, hop);
+        int slot = key * ring + (int) Math.floorMod(tileId, (long) ring);
+        int base = slot * stride;
+        int objBase = slot * objects;
+        if (data[base + EVENT_COUNT] == 0 || data[base + TILE_ID] < tileId) {
+            layout.init(data, base, objs, objBase, tileId);
+        } else if (data[base + TILE_ID] > tileId) {
+            return; // older than every window that can still be read: see class comment
+        }
+        layout.apply(data, base, objs, objBase, ctx);
+    }
+
+    @Override
+    public void read(int key, long t, FeatureVector out, ReadScratch scratch) {
+        scratch.reset(layout);
+        long newest = WindowMath.lastTile(t, hop);
+        for (int j = 0; j < maxTiles; j++) {
+            long id = newest - j;
+            if (id > newest) {
+                break; // wrapped around Long.MIN_VALUE
+            }
+            int slot = key * ring + (int) Math.floorMod(id, (long) ring);
+            int base = slot * stride;
+            long count = data[base + EVENT_COUNT];
+            if (count == 0 || data[base + TILE_ID] != id) {
+                continue;
+            }
+            long maxTime = data[base + MAX_EVENT_TIME];
+            for (int f = 0; f < tilesPerFeature.length; f++) {
+                if (j < tilesPerFeature[f]) {
+                    layout.mergeFeature(f, scratch.tile, 0, scratch.objects, 0, data, base, objs, slot * objects);
+                    scratch.events[f] += count;
+                    scratch.maxTime[f] = Math.max(scratch.maxTime[f], maxTime);
+                }
+            }
+        }
+        scratch.finish(layout, out);
+    }
+
+    @Override
+    public void mergeFrom(int key, GroupState other, int otherKey) {
+        DenseHopGroup o = (DenseHopGroup) other;
+        for (int p = 0; p < ring; p++) {
+            int src = otherKey * ring + p;
+            int sBase = src * stride;
+            if (o.data[sBase + EVENT_COUNT] == 0) {
+                continue;
+            }
+            long id = o.data[sBase + TILE_ID];
+            int dst = key * ring + p;
+            int dBase = dst * stride;
+            if (data[dBase + EVENT_COUNT] == 0 || data[dBase + TILE_ID] < id) {
+                layout.init(data, dBase, objs, dst * objects, id);
+            } else if (data[dBase + TILE_ID] > id) {
+                continue;
+            }
+            layout.mergeTile(data, dBase, objs, dst * objects, o.data, sBase, o.objs, src * objects);
+        }
+    }
+
+    @Override
+    public void write(int key, ByteWriter out) {
+        int n = 0;
+        for (int p = 0; p < ring; p++) {
+            if (data[(key * ring + p) * stride + EVENT_COUNT] != 0) {
+                n++;
+            }
+        }
+        out.writeVarLong(n);
+        for (int p = 0; p < ring; p++) {
+            int slot = key * ring + p;
+            if (data[slot * stride + EVENT_COUNT] != 0) {
+                TileCodec.write(layout, data, slot * stride, objs, slot * objects, out);
+            }
+        }
+    }
+
+    @Override
+    public void read(int key, ByteReader in) {
+        int n = in.readLength();
+        long[] tile = new long[stride];
+        Object[] tileObjs = new Object[objects];
+        for (int i = 0; i < n; i++) {
+            TileCodec.read(layout, tile, 0, tileObjs, 0, in);
+            int slot = key * ring + (int) Math.floorMod(tile[TILE_ID], (long) ring);
+            System.arraycopy(tile, 0, data, slot * stride, stride);
+            if (objects > 0) {
+                System.arraycopy(tileObjs, 0, objs, slot * objects, objects);
+            }
+        }
+    }
+
+    @Override
+    public long bytes(int key) {
+        long b = (long) ring * stride * 8 + (long) ring * objects * 8;
+        for (int p = 0; p < ring && objects > 0; p++) {
+            int slot = key * ring + p;
+            if (data[slot * stride + EVENT_COUNT] != 0) {
+                b += layout.objectBytes(objs, slot * objects);
+            }
+        }
+        return b;
+    }
+
+    @Override
+    public ReadScratch newScratch() {
+        return new ReadScratch(stride, objects, tilesPerFeature.length);
+    }
+
+    @Override
+    public TileLayout layout() {
+        return layout;
+    }
+}

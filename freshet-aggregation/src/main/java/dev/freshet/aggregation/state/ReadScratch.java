@@ -1,0 +1,36 @@
+package dev.freshet.aggregation.state;
+
+import java.util.Arrays;
+
+/**
+ * Per-reader scratch for read-time merges: one tile-shaped accumulator plus per-feature "window has
+ * events" and "latest event time" trackers. Reused across reads; not thread-safe.
+ */
+public final class ReadScratch {
+    final long[] tile;
+    final Object[] objects;
+    final long[] events;
+    final long[] maxTime;
+
+    ReadScratch(int stride, int objects, int features) {
+        this.tile = new long[stride];
+        this.objects = new Object[objects];
+        this.events = new long[features];
+        this.maxTime = new long[features];
+    }
+
+    void reset(TileLayout layout) {
+        layout.init(tile, 0, objects, 0, 0);
+        Arrays.fill(events, 0);
+        Arrays.fill(maxTime, Long.MIN_VALUE);
+    }
+
+    void finish(TileLayout layout, dev.freshet.aggregation.FeatureVector out) {
+        for (int i = 0; i < events.length; i++) {
+            boolean has = events[i] > 0;
+            layout.result(i, tile, 0, objects, 0, has, out,
+                    has ? maxTime[i] : dev.freshet.aggregation.FeatureVector.NO_TIMESTAMP);
+        }
+        Arrays.fill(objects, null);
+    }
+}

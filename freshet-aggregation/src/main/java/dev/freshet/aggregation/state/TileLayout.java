@@ -1,0 +1,154 @@
+package dev.freshet.aggregation.state;
+
+import dev.freshet.aggregation.FeatureVector;
+import dev.freshet.aggregation.ir.InputCell;
+import dev.freshet.aggregation.ir.ObjectAggregator;
+import dev.freshet.aggregation.ir.SlotAggregator;
+import dev.freshet.aggregation.plan.FeatureDef;
+import java.util.List;
+
+/**
+ * The byte layout of one tile of a group: a header followed by every slot aggregator's IR, plus
+ * one object reference per object aggregator.
+ *
+ * <pre>
+ *   long[stride]:  [tile id][max event time][event count][feature slots ...]
+ *   Object[objects]: one IR per object aggregator (null = empty)
+ * </pre>
+ *
+ * <p>A tile with event count 0 is empty whatever its other slots hold.
+ */
+public final class TileLayout {
+    public static final int TILE_ID = 0;
+    public static final int MAX_EVENT_TIME = 1;
+    public static final int EVENT_COUNT = 2;
+    public static final int HEADER = 3;
+
+    private static final InputCell NONE = new InputCell().setNull();
+
+    private final FeatureDef[] features;
+    private final SlotAggregator[] slotAggs;
+    private final ObjectAggregator[] objectAggs;
+    private final int stride;
+    private final int objects;
+
+    /** Features must already carry their slot offsets / object indexes for this layout. */
+    public TileLayout(List<FeatureDef> features, int stride, int objects) {
+        this.features = features.toArray(new FeatureDef[0]);
+        this.slotAggs = new SlotAggregator[this.features.length];
+        this.objectAggs = new ObjectAggregator[this.features.length];
+        for (int i = 0; i < this.features.length; i++) {
+            if (this.features[i].aggregator() instanceof SlotAggregator s) {
+                slotAggs[i] = s;
+            } else {
+                objectAggs[i] = (ObjectAggregator) this.features[i].aggregator();
+            }
+        }
+        this.stride = stride;
+        this.objects = objects;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int objects() {
+        return objects;
+    }
+
+    public FeatureDef[] features() {
+        return features;
+    }
+
+    /** Resets a tile to the empty aggregate with the given id. */
+    public void init(long[] d, int base, Object[] objs, int objBase, long tileId) {
+        d[base + TILE_ID] = tileId;
+        d[base + MAX_EVENT_TIME] = Long.MIN_VALUE;
+        d[base + EVENT_COUNT] = 0;
+        for (int i = 0; i < features.length; i++) {
+            if (slotAggs[i] != null) {
+                slotAggs[i].init(d, base + features[i].slotOffset());
+            }
+        }
+        for (int i = 0; i < objects; i++) {
+            objs[objBase + i] = null;
+        }
+    }
+
+    /** Folds the current event into a tile. */
+    public void apply(long[] d, int base, Object[] objs, int objBase, EventContext ctx) {
+        long ts = ctx.eventTime;
+        if (ts > d[base + MAX_EVENT_TIME]) {
+            d[base + MAX_EVENT_TIME] = ts;
+        }
+        d[base + EVENT_COUNT]++;
+        for (int i = 0; i < features.length; i++) {
+            FeatureDef f = features[i];
+            if (!ctx.accepts(f)) {
+                continue;
+            }
+            InputCell in = ctx.cell(f, NONE);
+            SlotAggregator s = slotAggs[i];
+            if (s != null) {
+                s.update(d, base + f.slotOffset(), in, ts, ctx.seq);
+            } else {
+                int at = objBase + f.objectIndex();
+                objs[at] = objectAggs[i].update(objs[at], in, ts, ctx.seq);
+            }
+        }
+    }
+
+    /** Merges feature {@code i} of a source tile into a destination tile. */
+    public void mergeFeature(int i, long[] dst, int dBase, Object[] dstObjs, int dObjBase,
+                             long[] src, int sBase, Object[] srcObjs, int sObjBase) {
+        FeatureDef f = features[i];
+        if (slotAggs[i] != null) {
+            slotAggs[i].merge(dst, dBase + f.slotOffset(), src, sBase + f.slotOffset());
+        } else {
+            int o = f.objectIndex();
+            dstObjs[dObjBase + o] = objectAggs[i].merge(dstObjs[dObjBase + o], srcObjs[sObjBase + o]);
+        }
+    }
+
+    /** Merges a whole source tile (header and every feature) into a destination tile. */
+    public void mergeTile(long[] dst, int dBase, Object[] dstObjs, int dObjBase,
+                          long[] src, int sBase, Object[] srcObjs, int sObjBase) {
+        dst[dBase + EVENT_COUNT] += src[sBase + EVENT_COUNT];
+        dst[dBase + MAX_EVENT_TIME] = Math.max(dst[dBase + MAX_EVENT_TIME], src[sBase + MAX_EVENT_TIME]);
+        for (int i = 0; i < features.length; i++) {
+            mergeFeature(i, dst, dBase, dstObjs, dObjBase, src, sBase, srcObjs, sObjBase);
+        }
+    }
+
+    /** Finalizes feature {@code i} of a tile into the vector. */
+    public void result(int i, long[] d, int base, Object[] objs, int objBase,
+                       boolean windowHasEvents, FeatureVector out, long eventTime) {
+        FeatureDef f = features[i];
+        if (slotAggs[i] != null) {
+            slotAggs[i].result(d, base + f.slotOffset(), windowHasEvents, out, f.index(), eventTime);
+        } else {
+            objectAggs[i].result(objs[objBase + f.objectIndex()], windowHasEvents, out, f.index(), eventTime);
+        }
+    }
+
+    public ObjectAggregator objectAggregator(int objectIndex) {
+        for (int i = 0; i < features.length; i++) {
+            if (objectAggs[i] != null && features[i].objectIndex() == objectIndex) {
+                return objectAggs[i];
+            }
+        }
+        throw new IllegalArgumentException("no object aggregator at " + objectIndex);
+    }
+
+    /** Approximate heap bytes of the objects of one tile. */
+    public long objectBytes(Object[] objs, int objBase) {
+        long bytes = 0;
+        for (int o = 0; o < objects; o++) {
+            Object ir = objs[objBase + o];
+            if (ir != null) {
+                bytes += objectAggregator(o).sizeBytes(ir);
+            }
+        }
+        return bytes;
+    }
+}
