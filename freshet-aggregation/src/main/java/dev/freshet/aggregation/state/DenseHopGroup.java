@@ -68,6 +68,12 @@ final class DenseHopGroup implements GroupState {
     }
 
     @Override
+    public long touch(int key, long eventTime) {
+        long tileId = WindowMath.tileId(eventTime, hop);
+        return data[(key * ring + (int) Math.floorMod(tileId, (long) ring)) * stride + TILE_ID];
+    }
+
+    @Override
     public void apply(int key, EventContext ctx) {
         long tileId = WindowMath.tileId(ctx.eventTime, hop);
         int slot = key * ring + (int) Math.floorMod(tileId, (long) ring);

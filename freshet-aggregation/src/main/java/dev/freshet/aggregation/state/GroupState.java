@@ -12,6 +12,12 @@ public interface GroupState {
     /** Makes room for key ids below {@code keys}. */
     void ensureKeys(int keys);
 
+    /**
+     * Loads the memory {@link #apply} will touch for this key and event time (a software prefetch
+     * for batched application); returns a value only to keep the load alive.
+     */
+    long touch(int key, long eventTime);
+
     /** Folds the current event into the key's state. */
     void apply(int key, EventContext ctx);
 

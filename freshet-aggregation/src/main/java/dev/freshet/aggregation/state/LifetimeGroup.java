@@ -41,6 +41,11 @@ final class LifetimeGroup implements GroupState {
     }
 
     @Override
+    public long touch(int key, long eventTime) {
+        return data[key * stride];
+    }
+
+    @Override
     public void apply(int key, EventContext ctx) {
         layout.apply(data, key * stride, objs, key * objects, ctx);
     }

@@ -112,6 +112,12 @@ final class SessionGroup implements GroupState {
     }
 
     @Override
+    public long touch(int key, long eventTime) {
+        TileList l = keys[key];
+        return l == null ? 0 : l.size;
+    }
+
+    @Override
     public void apply(int key, EventContext ctx) {
         TileList l = list(key);
         long x = ctx.eventTime;

@@ -72,6 +72,12 @@ final class SparseHopGroup implements GroupState {
     }
 
     @Override
+    public long touch(int key, long eventTime) {
+        TileList l = keys[key];
+        return l == null ? 0 : l.size;
+    }
+
+    @Override
     public void apply(int key, EventContext ctx) {
         TileList l = list(key);
         int at = tileFor(l, WindowMath.tileId(ctx.eventTime, hop));

@@ -31,6 +31,13 @@ public final class TileLayout {
     private final ObjectAggregator[] objectAggs;
     private final int stride;
     private final int objects;
+    // Flattened per-feature plan for the per-event loop (no record accessors, no pointer chasing).
+    private final int[] slotOffset;
+    private final int[] objectIndex;
+    private final int[] input;
+    private final int[] filter;
+    /** The slots of an empty tile (header and every aggregator's init), copied in by {@link #init}. */
+    private final long[] emptyTile;
 
     /** Features must already carry their slot offsets / object indexes for this layout. */
     public TileLayout(List<FeatureDef> features, int stride, int objects) {
@@ -46,6 +53,24 @@ public final class TileLayout {
         }
         this.stride = stride;
         this.objects = objects;
+        int n = this.features.length;
+        slotOffset = new int[n];
+        objectIndex = new int[n];
+        input = new int[n];
+        filter = new int[n];
+        for (int i = 0; i < n; i++) {
+            slotOffset[i] = this.features[i].slotOffset();
+            objectIndex[i] = this.features[i].objectIndex();
+            input[i] = this.features[i].input();
+            filter[i] = this.features[i].filter();
+        }
+        emptyTile = new long[stride];
+        emptyTile[MAX_EVENT_TIME] = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            if (slotAggs[i] != null) {
+                slotAggs[i].init(emptyTile, slotOffset[i]);
+            }
+        }
     }
 
     public int stride() {
@@ -62,14 +87,8 @@ public final class TileLayout {
 
     /** Resets a tile to the empty aggregate with the given id. */
     public void init(long[] d, int base, Object[] objs, int objBase, long tileId) {
+        System.arraycopy(emptyTile, 0, d, base, stride);
         d[base + TILE_ID] = tileId;
-        d[base + MAX_EVENT_TIME] = Long.MIN_VALUE;
-        d[base + EVENT_COUNT] = 0;
-        for (int i = 0; i < features.length; i++) {
-            if (slotAggs[i] != null) {
-                slotAggs[i].init(d, base + features[i].slotOffset());
-            }
-        }
         for (int i = 0; i < objects; i++) {
             objs[objBase + i] = null;
         }
@@ -82,18 +101,25 @@ public final class TileLayout {
             d[base + MAX_EVENT_TIME] = ts;
         }
         d[base + EVENT_COUNT]++;
-        for (int i = 0; i < features.length; i++) {
-            FeatureDef f = features[i];
-            if (!ctx.accepts(f)) {
+        InputCell[] cells = ctx.cells;
+        boolean[] pass = ctx.filterPass;
+        long seq = ctx.seq;
+        for (int i = 0; i < slotAggs.length; i++) {
+            int f = filter[i];
+            if (f >= 0 && !pass[f]) {
                 continue;
             }
-            InputCell in = ctx.cell(f, NONE);
+            int x = input[i];
+            InputCell in = x < 0 ? NONE : cells[x];
+            if (x >= 0 && in.isNull) {
+                continue;
+            }
             SlotAggregator s = slotAggs[i];
             if (s != null) {
-                s.update(d, base + f.slotOffset(), in, ts, ctx.seq);
+                s.update(d, base + slotOffset[i], in, ts, seq);
             } else {
-                int at = objBase + f.objectIndex();
-                objs[at] = objectAggs[i].update(objs[at], in, ts, ctx.seq);
+                int at = objBase + objectIndex[i];
+                objs[at] = objectAggs[i].update(objs[at], in, ts, seq);
             }
         }
     }

@@ -35,6 +35,12 @@ public final class TileTable {
     private final CompiledExpr[] filters;
     private final int[] keyIndexes;
     private final int eventTimeIndex;
+    private final int[] stageIds = new int[STAGE];
+    /** Sink for prefetch loads, so the JIT cannot drop them. */
+    private long touched;
+
+    /** Events per stage of {@link #applyBatch}: enough independent loads in flight to hide memory latency. */
+    static final int STAGE = 16;
 
     public TileTable(CompiledView view, int expectedKeys) {
         this.view = view;
@@ -113,6 +119,46 @@ public final class TileTable {
         for (GroupState g : groups) {
             g.apply(id, ctx);
         }
+    }
+
+    /**
+     * Applies accepted events {@code 0..n-1} in order, as {@link #apply(Object, Row, long, long)}
+     * would one by one, but staged: for each run of {@value #STAGE} events it first loads every
+     * key slot, then every tile the events will update, then applies them. The loads of a stage are
+     * independent, so their cache misses overlap instead of stalling one event at a time; with
+     * state far larger than the CPU cache this is most of the per-event cost.
+     */
+    public void applyBatch(RowSource rows, Object[] batchKeys, long[] eventTimes, long[] seqs, int n) {
+        long sink = 0;
+        for (int start = 0; start < n; start += STAGE) {
+            int end = Math.min(n, start + STAGE);
+            for (int j = start; j < end; j++) {
+                sink += keys.touch(batchKeys[j]);
+            }
+            for (int j = start; j < end; j++) {
+                int id = keys.findOrAdd(batchKeys[j]);
+                if (id == keys.size() - 1) {
+                    for (GroupState g : groups) {
+                        g.ensureKeys(id + 1);
+                    }
+                }
+                stageIds[j - start] = id;
+            }
+            for (int j = start; j < end; j++) {
+                int id = stageIds[j - start];
+                for (GroupState g : groups) {
+                    sink += g.touch(id, eventTimes[j]);
+                }
+            }
+            for (int j = start; j < end; j++) {
+                evaluate(rows.row(j), eventTimes[j], seqs[j]);
+                int id = stageIds[j - start];
+                for (GroupState g : groups) {
+                    g.apply(id, ctx);
+                }
+            }
+        }
+        touched += sink;
     }
 
     private void evaluate(Row row, long eventTime, long seq) {

@@ -27,21 +27,21 @@ public final class WindowMath {
         return Math.ceilDiv(t, hop);
     }
 
-    /** Start (inclusive) of the window at read time {@code t}: {@code ceil(t/H)*H - W}, saturating. */
+    /**
+     * Start (inclusive) of the window at read time {@code t}: {@code ceil(t/H)*H - W}, computed as
+     * {@code firstTile(t) * H - W mod H} so that it is exact whenever the result is representable
+     * (even when {@code ceil(t/H)*H} alone exceeds {@code Long.MAX_VALUE}), and saturating at
+     * {@code Long.MIN_VALUE} below.
+     */
     public static long windowStart(long t, long size, long hop) {
-        long c = ceilDiv(t, hop);
-        long end = multiplySaturated(c, hop);
-        long lo = end - size;
-        // Underflow: end - size wrapped around to a large positive value.
-        if (((end ^ size) & (end ^ lo)) < 0) {
-            return Long.MIN_VALUE;
-        }
-        return lo;
+        return subtractSaturated(multiplySaturated(firstTile(t, size, hop), hop), size % hop);
     }
 
-    /** Oldest tile id inside the window at read time {@code t}. */
+    /** Oldest tile id inside the window at read time {@code t}; saturates at {@code Long.MIN_VALUE}. */
     public static long firstTile(long t, long size, long hop) {
-        return ceilDiv(t, hop) - size / hop;
+        long c = ceilDiv(t, hop);
+        long tiles = size / hop;
+        return c < Long.MIN_VALUE + tiles ? Long.MIN_VALUE : c - tiles;
     }
 
     /** Newest tile id inside the window at read time {@code t}. */
@@ -64,6 +64,15 @@ public final class WindowMath {
     /** True when {@code ts} lies in the window {@code [lo(t), t)}. */
     public static boolean inWindow(long ts, long t, long size, long hop) {
         return ts < t && ts >= windowStart(t, size, hop);
+    }
+
+    private static long subtractSaturated(long a, long b) {
+        long r = a - b;
+        // Overflow iff a and b have different signs and the result's sign differs from a's.
+        if (((a ^ b) & (a ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
     }
 
     private static long multiplySaturated(long a, long b) {

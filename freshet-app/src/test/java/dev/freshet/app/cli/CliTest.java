@@ -1,0 +1,119 @@
+package dev.freshet.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshet.app.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as users run it: exit codes, messages and outputs. */
+class CliTest {
+    static final Path FRAUD = Path.of("..", "examples", "fraud");
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = Main.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void validateAcceptsTheFraudExample() {
+        Run r = run("validate", "--repo", FRAUD.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("is valid"), r.out());
+    }
+
+    @Test
+    void validateReportsEveryErrorWithFileAndLineAndExitsNonZero(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                kind: entity
+                name: card
+                join_keys:
+                  card_id: strnig
+                ---
+                kind: source
+                name: transactions
+                type: stream
+                schema:
+                  card_id: string
+                  amount: float64
+                event_time_field: ts
+                """);
+        Run r = run("validate", "--repo", dir.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("bad.yaml:4:"), r.err());
+        assertTrue(r.err().contains("bad.yaml:12:"), "second error reported in the same run: " + r.err());
+    }
+
+    @Test
+    void applyRecordsVersionsThenFindsNothingToChange(@TempDir Path dir) throws IOException {
+        Path repo = dir.resolve("fraud");
+        copy(FRAUD, repo);
+        Run first = run("apply", "--repo", repo.toString());
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().contains("+ feature_view card_txn v1"), first.out());
+        assertTrue(Files.exists(repo.resolve(".freshet/registry.json")));
+        Run second = run("apply", "--repo", repo.toString());
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().contains("0 added, 0 changed"), second.out());
+        assertTrue(second.out().contains("nothing to apply"), second.out());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (List<String> cmd : List.of(List.<String>of(), List.of("validate"), List.of("apply"), List.of("bench"),
+                List.of("bench", "engine"))) {
+            String[] args = Stream.concat(cmd.stream(), Stream.of("--help")).toArray(String[]::new);
+            Run r = run(args);
+            assertEquals(0, r.exit(), String.join(" ", args));
+            assertTrue(r.out().contains("Usage:"), String.join(" ", args) + ": " + r.out());
+        }
+    }
+
+    @Test
+    void benchEnginePrintsOneJsonObjectAsItsLastLine() throws IOException {
+        Run r = run("bench", "engine", "--repo", FRAUD.toString(), "--events", "20000", "--keys", "500",
+                "--runs", "1", "--features", "all", "--json");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().strip().split("\\R");
+        JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+        for (String field : List.of("events_per_second", "events", "keys", "features", "threads", "state_bytes_per_key")) {
+            assertTrue(json.has(field), field + " missing in " + json);
+        }
+        assertEquals(20000, json.get("events").asInt());
+        assertEquals(20000, json.get("applied").asInt(), "every generated event is applied");
+        assertEquals(500, json.get("keys").asInt());
+        assertTrue(json.get("features").asInt() >= 10, json.toString());
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.toString().contains(".freshet")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.freshet.engine;
+
+import dev.freshet.aggregation.state.TileTable;
+import dev.freshet.aggregation.watermark.DeadLetter;
+import dev.freshet.aggregation.watermark.DeadLetterSink;
+import dev.freshet.aggregation.watermark.DropCounters;
+import dev.freshet.aggregation.watermark.WatermarkTracker;
+import dev.freshet.model.expr.Row;
+import dev.freshet.model.spec.SourceSpec;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * The streaming driver of one source: judges each arriving event (future skew, lateness against its
+ * partition's watermark, null key/time), routes drops to the dead-letter sink with counters, and
+ * applies accepted events to the tile table of every view fed by the source.
+ *
+ * <p>Application order is the contract that makes online and offline agree bit for bit: events are
+ * applied in order of (effective time, arrival seq) where effective time =
+ * max(available_at, event_time + 1) — the first read time at which DESIGN §3 lets the event count.
+ * An event whose event time is not yet before its accept time is held in a small heap until
+ * {@link #advanceTo} passes it; everything else applies at once. Accept times must not decrease
+ * (the caller assigns them; decreasing values are raised to the previous one).
+ *
+ * <p>Single-threaded: the engine calls it from one thread and serializes reads with it.
+ */
+public final class SourceDriver {
+    private final SourceSpec source;
+    private final TileTable[] tables;
+    private final WatermarkTracker watermarks;
+    private final DeadLetterSink deadLetters;
+    private final DropCounters drops = new DropCounters();
+    private final long maxFutureSkew;
+    private final int eventTimeIndex;
+    private final int fields;
+    private final PriorityQueue<Held> held = new PriorityQueue<>();
+    private long lastAcceptTime = Long.MIN_VALUE;
+    private long applied;
+    // Staging arrays for offerBatch, reused across batches.
+    private final EventBatch.Cursor cursor = new EventBatch.Cursor();
+    private final EventBatch.Cursor applyCursor = new EventBatch.Cursor();
+    private int[] positions = new int[0];
+    private long[] eventTimes = new long[0];
+    private long[] seqs = new long[0];
+    private final Object[][] keys;
+
+    private record Held(long eventTime, long seq, Row row) implements Comparable<Held> {
+        @Override
+        public int compareTo(Held o) {
+            int c = Long.compare(eventTime, o.eventTime);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    public SourceDriver(SourceSpec source, List<TileTable> tables, DeadLetterSink deadLetters, int partitions) {
+        this.source = source;
+        this.tables = tables.toArray(new TileTable[0]);
+        this.watermarks = new WatermarkTracker(source.allowedLateness().toMillis(), partitions);
+        this.deadLetters = deadLetters;
+        this.maxFutureSkew = source.maxFutureSkew().toMillis();
+        this.eventTimeIndex = source.eventTimeIndex();
+        this.fields = source.schema().size();
+        this.keys = new Object[this.tables.length][0];
+    }
+
+    /**
+     * Offers one event.
+     *
+     * @param row        the event (not retained unless held; then copied)
+     * @param partition  source partition (watermarks are per partition)
+     * @param seq        arrival sequence / log offset, increasing
+     * @param acceptTime available_at in epoch ms
+     * @param payload    the raw event for the dead-letter store, computed only on drop
+     */
+    public Verdict offer(Row row, int partition, long seq, long acceptTime, Supplier<String> payload) {
+        long now = clock(acceptTime);
+        Verdict v = judge(row, partition, seq, now, payload == null ? null : i -> payload.get(), 0);
+        if (v == Verdict.APPLIED) {
+            applyNow(row, row.getLong(eventTimeIndex), seq);
+        }
+        return v;
+    }
+
+    /**
+     * Offers events {@code from..to-1} of a batch accepted together at {@code acceptTime}, with
+     * arrival sequences {@code firstSeq, firstSeq + 1, ...}. Same verdicts and application order as
+     * offering them one by one, but applied with {@link TileTable#applyBatch} so memory latency
+     * overlaps across events.
+     *
+     * @param verdicts if not null, receives each event's verdict at {@code index - from}
+     * @param payload  the raw event at a batch index, for the dead-letter store (called on drops only)
+     * @return number of events applied now
+     */
+    public int offerBatch(EventBatch batch, int from, int to, int partition, long firstSeq, long acceptTime,
+                          Verdict[] verdicts, IntFunction<String> payload) {
+        long now = clock(acceptTime);
+        int n = to - from;
+        ensureStaging(n);
+        EventBatch.Cursor row = cursor;
+        int accepted = 0;
+        for (int i = from; i < to; i++) {
+            long seq = firstSeq + (i - from);
+            Verdict v = judge(row.at(batch, i), partition, seq, now, payload, i);
+            if (verdicts != null) {
+                verdicts[i - from] = v;
+            }
+            if (v == Verdict.APPLIED) {
+                positions[accepted] = i;
+                eventTimes[accepted] = row.getLong(eventTimeIndex);
+                seqs[accepted] = seq;
+                for (int t = 0; t < tables.length; t++) {
+                    keys[t][accepted] = tables[t].keyOf(row);
+                }
+                accepted++;
+            }
+        }
+        EventBatch.Cursor applyRow = applyCursor;
+        for (int t = 0; t < tables.length; t++) {
+            tables[t].applyBatch(j -> applyRow.at(batch, positions[j]), keys[t], eventTimes, seqs, accepted);
+            Arrays.fill(keys[t], 0, accepted, null);
+        }
+        applied += accepted;
+        return accepted;
+    }
+
+    private long clock(long acceptTime) {
+        long now = Math.max(acceptTime, lastAcceptTime);
+        lastAcceptTime = now;
+        advanceTo(now);
+        return now;
+    }
+
+    private void ensureStaging(int n) {
+        if (positions.length < n) {
+            int cap = Math.max(n, positions.length * 2);
+            positions = new int[cap];
+            eventTimes = new long[cap];
+            seqs = new long[cap];
+            for (int t = 0; t < tables.length; t++) {
+                keys[t] = new Object[cap];
+            }
+        }
+    }
+
+    /** Drops the event (returning why) or accepts it: APPLIED = apply now, HELD = queued until its time passes. */
+    private Verdict judge(Row row, int partition, long seq, long now, IntFunction<String> payload, int index) {
+        if (row.isNull(eventTimeIndex)) {
+            return drop(Verdict.NULL_EVENT_TIME, partition, seq, Long.MIN_VALUE, now, "event-time field is null", payload, index);
+        }
+        long eventTime = row.getLong(eventTimeIndex);
+        for (TileTable t : tables) {
+            if (t.keyOf(row) == null) {
+                return drop(Verdict.NULL_KEY, partition, seq, eventTime, now, "a join key of view " + t.view().name() + " is null", payload, index);
+            }
+        }
+        if (eventTime > now && eventTime - now > maxFutureSkew) {
+            return drop(Verdict.TOO_FAR_IN_FUTURE, partition, seq, eventTime, now,
+                    "event time is " + (eventTime - now) + " ms ahead of accept time; max skew " + maxFutureSkew + " ms", payload, index);
+        }
+        if (watermarks.isLate(partition, eventTime)) {
+            return drop(Verdict.LATE, partition, seq, eventTime, now,
+                    "event time below watermark " + watermarks.watermark(partition) + " of partition " + partition, payload, index);
+        }
+        watermarks.observe(partition, eventTime);
+        if (eventTime < now) {
+            return Verdict.APPLIED;
+        }
+        held.add(new Held(eventTime, seq, new SnapshotRow(row, fields)));
+        return Verdict.HELD;
+    }
+
+    /** Applies every held event whose time is now in the past ({@code event_time < now}). */
+    public void advanceTo(long now) {
+        while (!held.isEmpty() && held.peek().eventTime() < now) {
+            Held h = held.poll();
+            applyNow(h.row(), h.eventTime(), h.seq());
+        }
+    }
+
+    private void applyNow(Row row, long eventTime, long seq) {
+        for (TileTable t : tables) {
+            t.apply(t.keyOf(row), row, eventTime, seq);
+        }
+        applied++;
+    }
+
+    private Verdict drop(Verdict v, int partition, long seq, long eventTime, long acceptTime, String detail,
+                         IntFunction<String> payload, int index) {
+        drops.increment(v.dropReason());
+        deadLetters.accept(new DeadLetter(source.name(), partition, seq, eventTime, acceptTime, v.dropReason(), detail,
+                payload == null ? null : payload.apply(index)));
+        return v;
+    }
+
+    public SourceSpec source() {
+        return source;
+    }
+
+    public DropCounters drops() {
+        return drops;
+    }
+
+    public WatermarkTracker watermarks() {
+        return watermarks;
+    }
+
+    /** Events applied so far. */
+    public long appliedCount() {
+        return applied;
+    }
+
+    /** Accepted events waiting for the clock to pass their event time. */
+    public int heldCount() {
+        return held.size();
+    }
+
+    public List<TileTable> tables() {
+        return List.of(tables);
+    }
+}

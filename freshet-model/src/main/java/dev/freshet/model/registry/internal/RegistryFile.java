@@ -1,0 +1,124 @@
+package dev.freshet.model.registry.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshet.model.registry.Meta;
+import dev.freshet.model.registry.RegisteredSpec;
+import dev.freshet.model.spec.SpecKind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The registry's file: one JSON document, rewritten whole and atomically (temp file + rename) on
+ * every apply.
+ *
+ * <pre>
+ * {"format_version": 1, "revision": 2, "objects": [
+ *   {"kind": "feature_view", "name": "card_txn", "retired_at": null, "versions": [
+ *     {"version": 1, "content_hash": "…", "created_at": "…", "updated_at": "…",
+ *      "lineage": ["source:transactions", "entity:card"], "spec": {…}}]}]}
+ * </pre>
+ */
+public final class RegistryFile {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One registered object: every version, oldest first, and when it was retired (null if active). */
+    public record StoredObject(SpecKind kind, String name, List<RegisteredSpec> versions, Instant retiredAt) {
+        public StoredObject {
+            versions = List.copyOf(versions);
+        }
+
+        public RegisteredSpec latest() {
+            return versions.getLast();
+        }
+    }
+
+    /** The whole registry state. */
+    public record State(long revision, List<StoredObject> objects) {
+        public State {
+            objects = List.copyOf(objects);
+        }
+    }
+
+    private RegistryFile() {
+    }
+
+    public static State read(Path file) {
+        if (!Files.exists(file)) {
+            return new State(0, List.of());
+        }
+        try {
+            JsonNode root = MAPPER.readTree(file.toFile());
+            int format = root.path("format_version").asInt(-1);
+            if (format != FORMAT_VERSION) {
+                throw new IllegalStateException(file + ": unsupported registry format_version " + format);
+            }
+            List<StoredObject> objects = new ArrayList<>();
+            for (JsonNode o : root.get("objects")) {
+                List<RegisteredSpec> versions = new ArrayList<>();
+                for (JsonNode v : o.get("versions")) {
+                    versions.add(new RegisteredSpec(meta(o, v), SpecCodec.decode(v.get("spec"))));
+                }
+                JsonNode retired = o.get("retired_at");
+                objects.add(new StoredObject(SpecCodec.kind(o.get("kind").asText()), o.get("name").asText(), versions,
+                        retired == null || retired.isNull() ? null : Instant.parse(retired.asText())));
+            }
+            return new State(root.get("revision").asLong(), objects);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read registry " + file, e);
+        }
+    }
+
+    public static void write(Path file, State state) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("format_version", FORMAT_VERSION);
+        root.put("revision", state.revision());
+        ArrayNode objects = root.putArray("objects");
+        for (StoredObject o : state.objects()) {
+            ObjectNode on = objects.addObject();
+            on.put("kind", SpecCodec.kindName(o.kind()));
+            on.put("name", o.name());
+            on.put("retired_at", o.retiredAt() == null ? null : o.retiredAt().toString());
+            ArrayNode versions = on.putArray("versions");
+            for (RegisteredSpec v : o.versions()) {
+                Meta m = v.meta();
+                ObjectNode vn = versions.addObject();
+                vn.put("version", m.version());
+                vn.put("content_hash", m.contentHash());
+                vn.put("created_at", m.createdAt().toString());
+                vn.put("updated_at", m.updatedAt().toString());
+                ArrayNode lineage = vn.putArray("lineage");
+                m.lineage().forEach(lineage::add);
+                vn.set("spec", SpecCodec.canonical(SpecCodec.encode(v.spec())));
+            }
+        }
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            MAPPER.writeValue(tmp.toFile(), root);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write registry " + file, e);
+        }
+    }
+
+    private static Meta meta(JsonNode object, JsonNode version) {
+        List<String> lineage = new ArrayList<>();
+        version.get("lineage").forEach(l -> lineage.add(l.asText()));
+        return new Meta(object.get("name").asText(), SpecCodec.kind(object.get("kind").asText()),
+                version.get("version").asInt(), version.get("content_hash").asText(),
+                Instant.parse(version.get("created_at").asText()), Instant.parse(version.get("updated_at").asText()),
+                lineage);
+    }
+}

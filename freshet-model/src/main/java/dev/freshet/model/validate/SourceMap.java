@@ -1,0 +1,146 @@
+package dev.freshet.model.validate;
+
+import dev.freshet.model.spec.SpecKind;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where each object of a loaded repository was written, so validation errors can name a file,
+ * line and column. Objects are keyed by identity (two equal specs from different files keep their
+ * own locations). Builder-made repositories use {@link #EMPTY}.
+ *
+ * <p>It also remembers what was <em>declared</em> even when it could not be bound (an entity whose
+ * YAML was malformed, a feature with an unknown function): references to those are not reported
+ * again as unknown, because their own error already was.
+ */
+public final class SourceMap {
+    /** No locations: every error is reported at {@value ValidationError#BUILDER}. */
+    public static final SourceMap EMPTY = builder().build();
+
+    /** A position in a file; line and column are 1-based. */
+    public record Location(String file, int line, int column) {
+    }
+
+    private final Map<Object, Map<String, Location>> locations;
+    private final Map<Object, String> elementPaths;
+    private final Map<SpecKind, Set<String>> declaredObjects;
+    private final Map<String, Set<String>> declaredFeatures;
+    private final Map<String, Set<String>> declaredFields;
+
+    private SourceMap(Builder b) {
+        this.locations = new IdentityHashMap<>(b.locations);
+        this.elementPaths = new IdentityHashMap<>(b.elementPaths);
+        this.declaredObjects = new EnumMap<>(SpecKind.class);
+        b.declaredObjects.forEach((k, v) -> declaredObjects.put(k, Set.copyOf(v)));
+        this.declaredFeatures = new HashMap<>();
+        b.declaredFeatures.forEach((k, v) -> declaredFeatures.put(k, Set.copyOf(v)));
+        this.declaredFields = new HashMap<>();
+        b.declaredFields.forEach((k, v) -> declaredFields.put(k, Set.copyOf(v)));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The location of {@code path} inside the document of {@code spec}; when that exact path was not
+     * written (a missing key), the location of its closest written ancestor.
+     */
+    public Optional<Location> locate(Object spec, String path) {
+        Map<String, Location> map = locations.get(spec);
+        if (map == null) {
+            return Optional.empty();
+        }
+        String p = path;
+        while (true) {
+            Location l = map.get(p);
+            if (l != null || p.isEmpty()) {
+                return Optional.ofNullable(l);
+            }
+            p = parent(p);
+        }
+    }
+
+    /** The path of a list element (e.g. an aggregation) inside its object's document, e.g. {@code features[2]}. */
+    public Optional<String> elementPath(Object element) {
+        return Optional.ofNullable(elementPaths.get(element));
+    }
+
+    public boolean declaresObject(SpecKind kind, String name) {
+        return declaredObjects.getOrDefault(kind, Set.of()).contains(name);
+    }
+
+    /** Whether the view declared a feature of this name (bound or not). */
+    public boolean declaresFeature(String view, String feature) {
+        return declaredFeatures.getOrDefault(view, Set.of()).contains(feature);
+    }
+
+    /** Whether the view declared any feature at all (bound or not). */
+    public boolean declaresAnyFeature(String view) {
+        return !declaredFeatures.getOrDefault(view, Set.of()).isEmpty();
+    }
+
+    /** Whether a source's schema (or an entity's join keys) declared a field of this name, bound or not. */
+    public boolean declaresField(String owner, String field) {
+        return declaredFields.getOrDefault(owner, Set.of()).contains(field);
+    }
+
+    /** Whether a source's schema (or an entity's join keys) declared any field, bound or not. */
+    public boolean declaresAnyField(String owner) {
+        return !declaredFields.getOrDefault(owner, Set.of()).isEmpty();
+    }
+
+    static String parent(String path) {
+        int dot = path.lastIndexOf('.');
+        int bracket = path.lastIndexOf('[');
+        int cut = Math.max(dot, bracket);
+        return cut <= 0 ? "" : path.substring(0, cut);
+    }
+
+    /** Filled by the YAML loader. */
+    public static final class Builder {
+        private final Map<Object, Map<String, Location>> locations = new IdentityHashMap<>();
+        private final Map<Object, String> elementPaths = new IdentityHashMap<>();
+        private final Map<SpecKind, Set<String>> declaredObjects = new EnumMap<>(SpecKind.class);
+        private final Map<String, Set<String>> declaredFeatures = new HashMap<>();
+        private final Map<String, Set<String>> declaredFields = new HashMap<>();
+
+        private Builder() {
+        }
+
+        /** Records where every path of the document that produced {@code spec} was written. */
+        public Builder document(Object spec, Map<String, Location> pathLocations) {
+            locations.put(spec, new HashMap<>(pathLocations));
+            return this;
+        }
+
+        public Builder element(Object element, String path) {
+            elementPaths.put(element, path);
+            return this;
+        }
+
+        public Builder declareObject(SpecKind kind, String name) {
+            declaredObjects.computeIfAbsent(kind, k -> new HashSet<>()).add(name);
+            return this;
+        }
+
+        public Builder declareFeature(String view, String feature) {
+            declaredFeatures.computeIfAbsent(view, k -> new HashSet<>()).add(feature);
+            return this;
+        }
+
+        public Builder declareField(String owner, String field) {
+            declaredFields.computeIfAbsent(owner, k -> new HashSet<>()).add(field);
+            return this;
+        }
+
+        public SourceMap build() {
+            return new SourceMap(this);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.freshet.model.validate.internal;
+
+import dev.freshet.model.expr.ExpressionIssue;
+import dev.freshet.model.expr.ExpressionResult;
+import dev.freshet.model.spec.AggregationFunction;
+import dev.freshet.model.spec.AggregationParams;
+import dev.freshet.model.spec.AggregationSpec;
+import dev.freshet.model.spec.FieldType;
+import dev.freshet.model.spec.FeatureViewSpec;
+import dev.freshet.model.spec.Schema;
+
+/**
+ * One streaming aggregation: its window, its parameters, an input whose type the function accepts
+ * (none for count), and a boolean filter. Expressions are checked only when the source resolves.
+ */
+final class AggregationChecks {
+    /** KLL sketches accept k in [8, 65535]. */
+    private static final int KLL_MIN_K = 8;
+    private static final int KLL_MAX_K = 65_535;
+
+    private AggregationChecks() {
+    }
+
+    static void check(ValidationContext ctx, FeatureViewSpec view, String path, AggregationSpec agg, Schema schema) {
+        WindowChecks.check(ctx, view, path, agg.window());
+        checkParams(ctx, view, path, agg);
+        AggregationFunction f = agg.function();
+        if (f == AggregationFunction.COUNT && agg.input() != null) {
+            ctx.error(view, path + ".input", "count takes no input: it counts events (use a filter to count some)");
+        } else if (f.requiresInput() && agg.input() == null) {
+            ctx.error(view, path + ".input", "missing required key 'input': " + f.yamlName() + " needs an input expression");
+        } else if (f.requiresInput() && schema != null) {
+            ExpressionResult input = ctx.compile(agg.input(), schema);
+            if (!input.ok()) {
+                report(ctx, view, path + ".input", input);
+            } else if (!f.acceptsInput(input.expr().type())) {
+                ctx.error(view, path + ".input", f.yamlName() + " needs a numeric input (int64, float64 or timestamp), but '"
+                        + agg.input() + "' is " + input.expr().type().yamlName());
+            }
+        }
+        if (agg.filter() != null && schema != null) {
+            ExpressionResult filter = ctx.compile(agg.filter(), schema);
+            if (!filter.ok()) {
+                report(ctx, view, path + ".filter", filter);
+            } else if (filter.expr().type() != FieldType.BOOL) {
+                ctx.error(view, path + ".filter", "filter must be a bool expression, but '" + agg.filter() + "' is "
+                        + filter.expr().type().yamlName());
+            }
+        }
+    }
+
+    static void report(ValidationContext ctx, FeatureViewSpec view, String path, ExpressionResult result) {
+        for (ExpressionIssue issue : result.issues()) {
+            ctx.error(view, path, issue.toString());
+        }
+    }
+
+    private static void checkParams(ValidationContext ctx, FeatureViewSpec view, String path, AggregationSpec agg) {
+        AggregationParams p = agg.params();
+        switch (agg.function()) {
+            case APPROX_PERCENTILE -> {
+                if (!(p.percentile() >= 0.0 && p.percentile() <= 1.0)) {
+                    ctx.error(view, path + ".percentile", "percentile must be in [0, 1], got " + p.percentile());
+                }
+                if (p.k() != 0 && (p.k() < KLL_MIN_K || p.k() > KLL_MAX_K)) {
+                    ctx.error(view, path + ".k", "k must be in [" + KLL_MIN_K + ", " + KLL_MAX_K + "] for approx_percentile, got "
+                            + p.k());
+                }
+            }
+            case TOP_K -> {
+                if (p.k() < 0) {
+                    ctx.error(view, path + ".k", "k must be positive, got " + p.k());
+                }
+            }
+            case LAST_N -> {
+                if (p.n() < 1) {
+                    ctx.error(view, path + ".n", "n must be positive, got " + p.n());
+                }
+            }
+            case APPROX_COUNT_DISTINCT -> {
+                if (p.lgK() < 4 || p.lgK() > 21) {
+                    ctx.error(view, path + ".lg_k", "lg_k must be in [4, 21], got " + p.lgK());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.freshet.model.validate.internal;
+
+import dev.freshet.model.Durations;
+import dev.freshet.model.internal.Suggestions;
+import dev.freshet.model.spec.Field;
+import dev.freshet.model.spec.FieldType;
+import dev.freshet.model.spec.SourceSpec;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A source has a schema of uniquely named identifier fields, an event-time field of type timestamp
+ * or int64 that exists in it, and non-negative whole-millisecond durations.
+ */
+final class SourceChecks {
+    private SourceChecks() {
+    }
+
+    static void check(ValidationContext ctx, SourceSpec source) {
+        if (source.schema().size() == 0 && !ctx.sources().declaresAnyField(source.name())) {
+            ctx.error(source, "schema", "missing required key 'schema' (a source needs at least one field)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Field field : source.schema().fields()) {
+            String path = "schema." + field.name();
+            Names.checkIdentifier(ctx, source, path, "field", field.name(), false);
+            if (!seen.add(field.name())) {
+                ctx.error(source, path, "duplicate field '" + field.name() + "'");
+            }
+        }
+        checkEventTime(ctx, source);
+        nonNegative(ctx, source, "allowed_lateness", source.allowedLateness());
+        nonNegative(ctx, source, "availability_delay", source.availabilityDelay());
+        nonNegative(ctx, source, "max_future_skew", source.maxFutureSkew());
+    }
+
+    private static void checkEventTime(ValidationContext ctx, SourceSpec source) {
+        String name = source.eventTimeField();
+        if (name == null) {
+            ctx.error(source, "event_time_field", "missing required key 'event_time_field'");
+            return;
+        }
+        Optional<Field> field = source.schema().find(name);
+        if (field.isEmpty()) {
+            if (!ctx.sources().declaresField(source.name(), name)) {
+                ctx.error(source, "event_time_field", "unknown event-time field '" + name + "'"
+                        + Suggestions.hint(name, source.schema().types().keySet()));
+            }
+            return;
+        }
+        FieldType type = field.get().type();
+        if (type != FieldType.TIMESTAMP && type != FieldType.INT64) {
+            ctx.error(source, "event_time_field", "event-time field '" + name + "' has type " + type.yamlName()
+                    + "; it must be timestamp or int64 (epoch milliseconds)");
+        }
+    }
+
+    private static void nonNegative(ValidationContext ctx, SourceSpec source, String key, Duration d) {
+        if (d.isNegative()) {
+            ctx.error(source, key, key + " must not be negative, got " + Durations.format(d));
+        } else if (d.getNano() % 1_000_000 != 0) {
+            ctx.error(source, key, key + " must be a whole number of milliseconds, got " + Durations.format(d));
+        }
+    }
+}

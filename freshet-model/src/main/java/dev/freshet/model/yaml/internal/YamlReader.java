@@ -1,0 +1,133 @@
+package dev.freshet.model.yaml.internal;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.freshet.model.validate.SourceMap.Location;
+import dev.freshet.model.validate.ValidationError;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a YAML stream into {@link YamlNode} documents with positions, from Jackson's YAML token
+ * stream ({@link JsonParser#currentTokenLocation()} gives line and column of every token). Empty
+ * documents are skipped. Duplicate keys and aliases ({@code *name}, which Jackson would silently
+ * read as a plain string) are reported; a syntax error ends the file with one error at its position.
+ */
+public final class YamlReader {
+    private static final YAMLFactory FACTORY = new YAMLFactory();
+    private static final Pattern MARK = Pattern.compile("in '[^']*', line (\\d+), column (\\d+)");
+
+    private final String file;
+    private final List<ValidationError> errors;
+
+    public YamlReader(String file, List<ValidationError> errors) {
+        this.file = file;
+        this.errors = errors;
+    }
+
+    /** The non-empty documents of {@code content}, in order. */
+    public List<YamlNode> read(String content) {
+        List<YamlNode> documents = new ArrayList<>();
+        try (JsonParser parser = FACTORY.createParser(content)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                YamlNode node = value(parser, token);
+                if (!(node instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL)) {
+                    documents.add(node);
+                }
+            }
+        } catch (StreamReadException e) {
+            errors.add(syntaxError(e));
+        } catch (IOException e) {
+            errors.add(new ValidationError(file, 0, 0, "", "cannot read: " + e.getMessage()));
+        }
+        return documents;
+    }
+
+    /**
+     * SnakeYAML's multi-line message ("while parsing X / in 'reader', line L, column C: / expected
+     * Y") as one line, located at its first mark (where the broken construct starts).
+     */
+    private ValidationError syntaxError(StreamReadException e) {
+        String message = e.getOriginalMessage();
+        List<String> problems = message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList();
+        Matcher mark = MARK.matcher(message);
+        int line;
+        int column;
+        if (mark.find()) {
+            line = Integer.parseInt(mark.group(1));
+            column = Integer.parseInt(mark.group(2));
+        } else {
+            JsonLocation l = e.getLocation();
+            line = l == null ? 0 : l.getLineNr();
+            column = l == null ? 0 : l.getColumnNr();
+        }
+        return new ValidationError(file, line, column, "", "YAML syntax error: " + String.join(": ", problems));
+    }
+
+    private YamlNode value(JsonParser p, JsonToken token) throws IOException {
+        Location at = location(p);
+        return switch (token) {
+            case START_OBJECT -> mapping(p, at);
+            case START_ARRAY -> sequence(p, at);
+            case VALUE_STRING -> {
+                if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                    errors.add(new ValidationError(file, at.line(), at.column(), "",
+                            "YAML aliases (*" + p.getText() + ") are not supported; repeat the value"));
+                }
+                yield new YamlNode.Scalar(p.getText(), YamlNode.ScalarKind.STRING, at);
+            }
+            case VALUE_NUMBER_INT -> new YamlNode.Scalar(p.getText(), YamlNode.ScalarKind.INT, at);
+            case VALUE_NUMBER_FLOAT -> new YamlNode.Scalar(p.getText(), YamlNode.ScalarKind.FLOAT, at);
+            case VALUE_TRUE, VALUE_FALSE -> new YamlNode.Scalar(p.getText(), YamlNode.ScalarKind.BOOL, at);
+            case VALUE_NULL -> new YamlNode.Scalar("", YamlNode.ScalarKind.NULL, at);
+            default -> new YamlNode.Scalar(p.getText(), YamlNode.ScalarKind.STRING, at);
+        };
+    }
+
+    private YamlNode mapping(JsonParser p, Location at) throws IOException {
+        Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
+        JsonToken token;
+        while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            Location keyAt = location(p);
+            YamlNode value = value(p, p.nextToken());
+            if (entries.containsKey(key)) {
+                errors.add(new ValidationError(file, keyAt.line(), keyAt.column(), "", "duplicate key '" + key
+                        + "' (first at line " + entries.get(key).keyLocation().line() + ")"));
+            } else {
+                entries.put(key, new YamlNode.Entry(key, keyAt, value));
+            }
+        }
+        if (token != JsonToken.END_OBJECT) {
+            throw new IOException("unexpected " + token + " in a mapping");
+        }
+        return new YamlNode.Mapping(entries, at);
+    }
+
+    private YamlNode sequence(JsonParser p, Location at) throws IOException {
+        List<YamlNode> items = new ArrayList<>();
+        JsonToken token;
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                throw new IOException("unterminated list");
+            }
+            items.add(value(p, token));
+        }
+        return new YamlNode.Sequence(items, at);
+    }
+
+    private Location location(JsonParser p) {
+        JsonLocation l = p.currentTokenLocation();
+        return new Location(file, l.getLineNr(), l.getColumnNr());
+    }
+}

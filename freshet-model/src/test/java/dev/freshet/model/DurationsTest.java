@@ -1,0 +1,45 @@
+package dev.freshet.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DurationsTest {
+    @Test
+    void parsesEveryUnit() {
+        assertEquals(Optional.of(Duration.ofMillis(500)), Durations.parse("500ms"));
+        assertEquals(Optional.of(Duration.ofSeconds(30)), Durations.parse("30s"));
+        assertEquals(Optional.of(Duration.ofMinutes(5)), Durations.parse("5m"));
+        assertEquals(Optional.of(Duration.ofHours(24)), Durations.parse("24h"));
+        assertEquals(Optional.of(Duration.ofDays(7)), Durations.parse("7d"));
+    }
+
+    @Test
+    void parsesCompoundNegativeAndIso() {
+        assertEquals(Optional.of(Duration.ofMinutes(90)), Durations.parse("1h30m"));
+        assertEquals(Optional.of(Duration.ofMinutes(-5)), Durations.parse("-5m"));
+        assertEquals(Optional.of(Duration.ofMinutes(5)), Durations.parse("PT5M"));
+        assertEquals(Optional.of(Duration.ofDays(1)), Durations.parse("P1D"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "5", "5 m", "5min", "m5", "30m1h", "5m5m", "PT", "1.5h"})
+    void rejectsMalformedText(String text) {
+        assertTrue(Durations.parse(text).isEmpty(), text);
+    }
+
+    @Test
+    void formatsWithTheLargestUnitsFirst() {
+        assertEquals("1h30m", Durations.format(Duration.ofMinutes(90)));
+        assertEquals("7m", Durations.format(Duration.ofMinutes(7)));
+        assertEquals("500ms", Durations.format(Duration.ofMillis(500)));
+        assertEquals("1d", Durations.format(Duration.ofHours(24)));
+        assertEquals("0s", Durations.format(Duration.ZERO));
+        assertEquals("-1m", Durations.format(Duration.ofMinutes(-1)));
+    }
+}

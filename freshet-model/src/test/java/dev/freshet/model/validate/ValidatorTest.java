@@ -1,0 +1,109 @@
+package dev.freshet.model.validate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.model.FeatureRepository;
+import dev.freshet.model.FraudExample;
+import dev.freshet.model.builder.Aggregations;
+import dev.freshet.model.builder.Entities;
+import dev.freshet.model.builder.FeatureServices;
+import dev.freshet.model.builder.FeatureViews;
+import dev.freshet.model.builder.OnDemandFeatures;
+import dev.freshet.model.builder.Sources;
+import dev.freshet.model.spec.FieldType;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Builder-made repositories are validated like YAML ones; their errors are located at {@code <builder>}. */
+class ValidatorTest {
+    private final Validator validator = new Validator();
+
+    private static FeatureRepository.Builder base() {
+        return FeatureRepository.builder()
+                .entity(Entities.entity("card").joinKey("card_id", FieldType.STRING))
+                .source(Sources.stream("transactions")
+                        .field("card_id", FieldType.STRING)
+                        .field("amount", FieldType.FLOAT64)
+                        .field("currency", FieldType.STRING)
+                        .field("event_time", FieldType.TIMESTAMP)
+                        .eventTime("event_time"));
+    }
+
+    private List<String> errors(FeatureRepository repo) {
+        return validator.validate(repo).stream().map(ValidationError::toString).toList();
+    }
+
+    @Test
+    void validRepositoryHasNoErrors() {
+        assertEquals(List.of(), validator.validate(FraudExample.repository()));
+    }
+
+    @Test
+    void builderErrorsAreReportedAtBuilderWithObjectPaths() {
+        FeatureRepository repo = base()
+                .featureView(FeatureViews.view("card_txn").entity("card").source("transactions")
+                        .aggregation(Aggregations.count("a").over(Duration.ofHours(1)))
+                        .aggregation(Aggregations.count("b").over(Duration.ofHours(1)))
+                        .aggregation(Aggregations.sum("c", "amount").over(Duration.ofHours(1)).hop(Duration.ofMinutes(7))))
+                .build();
+        assertEquals(List.of("<builder>: card_txn.features[2].hop: hop 7m does not divide window 1h"), errors(repo));
+    }
+
+    @Test
+    void manyErrorsAreCollectedInOneRun() {
+        FeatureRepository repo = base()
+                .entity(Entities.entity("card").joinKey("card_id", FieldType.STRING))
+                .source(Sources.stream("clicks").field("user", FieldType.STRING).eventTime("ts"))
+                .featureView(FeatureViews.view("v").entity("crad").source("transactions")
+                        .aggregation(Aggregations.sum("s", "currency").over(Duration.ofHours(1)))
+                        .aggregation(Aggregations.count("n").over(Duration.ofHours(1)).where("amount"))
+                        .aggregation(Aggregations.approxPercentile("p", "amount", 2.0).over(Duration.ofHours(1)))
+                        .aggregation(Aggregations.count("n").lifetime()))
+                .onDemandFeature(OnDemandFeatures.feature("od").type(FieldType.FLOAT64).feature("v:missing")
+                        .expression("v__missing * 2.0"))
+                .featureService(FeatureServices.service("svc").features("v:nope", "od2"))
+                .build();
+        List<String> errors = errors(repo);
+        assertEquals(List.of(
+                "<builder>: card.name: duplicate entity name 'card'",
+                "<builder>: clicks.event_time_field: unknown event-time field 'ts'",
+                "<builder>: od.features[0]: unknown feature 'v:missing': view 'v' has no feature 'missing'",
+                "<builder>: svc.features[0]: unknown feature 'v:nope': view 'v' has no feature 'nope' (did you mean 'n'?)",
+                "<builder>: svc.features[1]: unknown on-demand feature 'od2' (did you mean 'od'?)",
+                "<builder>: v.entity: unknown entity 'crad' (did you mean 'card'?)",
+                "<builder>: v.features[0].input: sum needs a numeric input (int64, float64 or timestamp), but 'currency' is string",
+                "<builder>: v.features[1].filter: filter must be a bool expression, but 'amount' is float64",
+                "<builder>: v.features[2].percentile: percentile must be in [0, 1], got 2.0",
+                "<builder>: v.features[3].name: duplicate feature name 'n' (also features[1])"), errors);
+    }
+
+    @Test
+    void onDemandExpressionIsTypeCheckedOverRequestFieldsAndFeatures() {
+        FeatureRepository repo = base()
+                .featureView(FeatureViews.view("v").entity("card").source("transactions")
+                        .aggregation(Aggregations.count("n").over(Duration.ofHours(1))))
+                .onDemandFeature(OnDemandFeatures.feature("ratio").type(FieldType.FLOAT64)
+                        .requestField("amount", FieldType.FLOAT64).feature("v:n").expression("amount / v__n"))
+                .build();
+        List<String> errors = errors(repo);
+        assertEquals(1, errors.size());
+        assertTrue(errors.getFirst().startsWith("<builder>: ratio.expression: no overload of '/' for (double, int)"),
+                errors.getFirst());
+    }
+
+    @Test
+    void batchFeaturesNeedABatchSourceAndAggregationsAStreamSource() {
+        FeatureRepository repo = base()
+                .source(Sources.batch("profiles").field("card_id", FieldType.STRING)
+                        .field("limit", FieldType.FLOAT64).field("updated", FieldType.INT64).eventTime("updated"))
+                .featureView(FeatureViews.view("profile").entity("card").source("profiles").ttl(Duration.ofDays(30))
+                        .batchFeature("credit_limit", "limit"))
+                .featureView(FeatureViews.view("wrong").entity("card").source("profiles")
+                        .aggregation(Aggregations.count("n").over(Duration.ofHours(1))))
+                .build();
+        assertEquals(List.of("<builder>: wrong.features[0].function: streaming aggregations need a stream source;"
+                + " 'profiles' is a batch source"), errors(repo));
+    }
+}
