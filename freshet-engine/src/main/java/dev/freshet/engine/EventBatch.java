@@ -72,6 +72,19 @@ public final class EventBatch {
         return r;
     }
 
+    /** Removes the most recently added event (e.g. one that failed validation half-way). */
+    public void removeLastRow() {
+        if (size == 0) {
+            throw new IllegalStateException("batch is empty");
+        }
+        int r = --size;
+        for (int f = 0; f < types.length; f++) {
+            if (objects[f] != null) {
+                objects[f][r] = null;
+            }
+        }
+    }
+
     private void grow() {
         int cap = capacity * 2;
         for (int f = 0; f < types.length; f++) {

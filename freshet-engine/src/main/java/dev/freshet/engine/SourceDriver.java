@@ -152,7 +152,7 @@ public final class SourceDriver {
         }
         long eventTime = row.getLong(eventTimeIndex);
         for (TileTable t : tables) {
-            if (t.keyOf(row) == null) {
+            if (t.hasNullKey(row)) {
                 return drop(Verdict.NULL_KEY, partition, seq, eventTime, now, "a join key of view " + t.view().name() + " is null", payload, index);
             }
         }
@@ -172,8 +172,13 @@ public final class SourceDriver {
         return Verdict.HELD;
     }
 
-    /** Applies every held event whose time is now in the past ({@code event_time < now}). */
+    /**
+     * Moves the driver's clock to {@code now} (it never goes back: later offers stamped earlier count
+     * as accepted at {@code now}) and applies every held event whose time is now in the past
+     * ({@code event_time < now}).
+     */
     public void advanceTo(long now) {
+        lastAcceptTime = Math.max(lastAcceptTime, now);
         while (!held.isEmpty() && held.peek().eventTime() < now) {
             Held h = held.poll();
             applyNow(h.row(), h.eventTime(), h.seq());

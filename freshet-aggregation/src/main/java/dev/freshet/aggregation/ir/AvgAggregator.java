@@ -20,8 +20,13 @@ public final class AvgAggregator implements SlotAggregator {
 
     @Override
     public void update(long[] s, int o, InputCell in, long eventTime, long seq) {
+        add(s, o, in.d);
+    }
+
+    /** The update, as a static for the per-event fast path. */
+    public static void add(long[] s, int o, double v) {
         s[o]++;
-        s[o + 1] = Double.doubleToRawLongBits(Double.longBitsToDouble(s[o + 1]) + in.d);
+        s[o + 1] = Double.doubleToRawLongBits(Double.longBitsToDouble(s[o + 1]) + v);
     }
 
     @Override

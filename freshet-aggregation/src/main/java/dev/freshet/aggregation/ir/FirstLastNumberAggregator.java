@@ -37,7 +37,11 @@ public final class FirstLastNumberAggregator implements SlotAggregator {
 
     @Override
     public void update(long[] s, int o, InputCell in, long eventTime, long seq) {
-        accept(s, o, eventTime, seq, integral ? in.l : Double.doubleToRawLongBits(in.d));
+        if (last && !integral) {
+            lastDouble(s, o, eventTime, seq, in.d);
+        } else {
+            accept(s, o, eventTime, seq, integral ? in.l : Double.doubleToRawLongBits(in.d));
+        }
     }
 
     private void accept(long[] s, int o, long ts, long seq, long v) {
@@ -46,6 +50,16 @@ public final class FirstLastNumberAggregator implements SlotAggregator {
             s[o + 1] = ts;
             s[o + 2] = seq;
             s[o + 3] = v;
+        }
+    }
+
+    /** last over float64, as a static for the per-event fast path. */
+    public static void lastDouble(long[] s, int o, long ts, long seq, double v) {
+        if (s[o] == 0 || ts > s[o + 1] || (ts == s[o + 1] && seq > s[o + 2])) {
+            s[o] = 1;
+            s[o + 1] = ts;
+            s[o + 2] = seq;
+            s[o + 3] = Double.doubleToRawLongBits(v);
         }
     }
 

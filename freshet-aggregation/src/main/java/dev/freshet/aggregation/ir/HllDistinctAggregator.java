@@ -58,9 +58,13 @@ public final class HllDistinctAggregator implements ObjectAggregator {
         out.setLong(index, ir == null ? 0 : Math.round(((HllUnion) ir).getEstimate()), eventTime);
     }
 
+    /**
+     * The updatable image: unlike the compact one it keeps the coupon hash table's layout, so
+     * decode → encode reproduces the same bytes (and the same estimate).
+     */
     @Override
     public void write(Object ir, ByteWriter out) {
-        out.writeBytes(((HllUnion) ir).toCompactByteArray());
+        out.writeBytes(((HllUnion) ir).toUpdatableByteArray());
     }
 
     @Override

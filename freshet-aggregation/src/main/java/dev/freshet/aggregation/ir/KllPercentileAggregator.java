@@ -58,11 +58,13 @@ public final class KllPercentileAggregator implements ObjectAggregator {
         out.writeBytes(((KllDoublesSketch) ir).toByteArray());
     }
 
+    /**
+     * Heapifies the serialized sketch as it was (merging it into a fresh sketch instead would reorder
+     * level 0 and may re-compact, so a restored table would encode and read differently).
+     */
     @Override
     public Object read(ByteReader in) {
-        KllDoublesSketch s = KllDoublesSketch.newHeapInstance(k);
-        s.merge(KllDoublesSketch.heapify(MemorySegment.ofArray(in.readBytes())));
-        return s;
+        return KllDoublesSketch.heapify(MemorySegment.ofArray(in.readBytes()));
     }
 
     @Override

@@ -31,7 +31,29 @@ public final class MinMaxAggregator implements SlotAggregator {
 
     @Override
     public void update(long[] s, int o, InputCell in, long eventTime, long seq) {
-        accept(s, o, integral ? in.l : Double.doubleToRawLongBits(in.d));
+        if (integral) {
+            accept(s, o, in.l);
+        } else if (max) {
+            maxDouble(s, o, in.d);
+        } else {
+            minDouble(s, o, in.d);
+        }
+    }
+
+    /** max over float64, as a static for the per-event fast path. */
+    public static void maxDouble(long[] s, int o, double v) {
+        if (s[o] == 0 || v > Double.longBitsToDouble(s[o + 1])) {
+            s[o] = 1;
+            s[o + 1] = Double.doubleToRawLongBits(v);
+        }
+    }
+
+    /** min over float64, as a static for the per-event fast path. */
+    public static void minDouble(long[] s, int o, double v) {
+        if (s[o] == 0 || v < Double.longBitsToDouble(s[o + 1])) {
+            s[o] = 1;
+            s[o + 1] = Double.doubleToRawLongBits(v);
+        }
     }
 
     private void accept(long[] s, int o, long v) {

@@ -36,12 +36,17 @@ public final class MomentsAggregator implements SlotAggregator {
 
     @Override
     public void update(long[] s, int o, InputCell in, long eventTime, long seq) {
+        add(s, o, in.d);
+    }
+
+    /** Welford's update, as a static for the per-event fast path (same for every variant). */
+    public static void add(long[] s, int o, double v) {
         long n = s[o] + 1;
         double mean = Double.longBitsToDouble(s[o + 1]);
         double m2 = Double.longBitsToDouble(s[o + 2]);
-        double delta = in.d - mean;
+        double delta = v - mean;
         mean += delta / n;
-        m2 += delta * (in.d - mean);
+        m2 += delta * (v - mean);
         s[o] = n;
         s[o + 1] = Double.doubleToRawLongBits(mean);
         s[o + 2] = Double.doubleToRawLongBits(m2);

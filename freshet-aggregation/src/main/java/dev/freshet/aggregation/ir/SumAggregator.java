@@ -29,10 +29,20 @@ public final class SumAggregator implements SlotAggregator {
     @Override
     public void update(long[] s, int o, InputCell in, long eventTime, long seq) {
         if (integral) {
-            s[o] += in.l;
+            addLong(s, o, in.l);
         } else {
-            s[o] = Double.doubleToRawLongBits(Double.longBitsToDouble(s[o]) + in.d);
+            addDouble(s, o, in.d);
         }
+    }
+
+    /** The int64 update, as a static for the per-event fast path. */
+    public static void addLong(long[] s, int o, long v) {
+        s[o] += v;
+    }
+
+    /** The float64 update, as a static for the per-event fast path. */
+    public static void addDouble(long[] s, int o, double v) {
+        s[o] = Double.doubleToRawLongBits(Double.longBitsToDouble(s[o]) + v);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.freshet.aggregation.Status;
 import dev.freshet.aggregation.codec.ByteReader;
 import dev.freshet.aggregation.codec.ByteWriter;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -70,9 +71,57 @@ public final class TopKAggregator implements ObjectAggregator {
         out.setObject(index, List.copyOf(items), eventTime);
     }
 
+    /**
+     * The library's image made canonical: the library lists the active items in hash-table order and
+     * records the current table size, both of which depend on the insertion history, so equal
+     * sketches (e.g. a decoded copy, whose table the library sizes to fit) would encode differently.
+     * Here items are sorted and the table size is the one the library's decoder picks. The image
+     * stays a valid library image, so {@link #read} needs no conversion.
+     */
     @Override
     public void write(Object ir, ByteWriter out) {
-        out.writeBytes(sketch(ir).toByteArray(SERDE));
+        out.writeBytes(canonical(sketch(ir).toByteArray(SERDE)));
+    }
+
+    /**
+     * Image layout: preamble longs (byte 3 lg max map size, byte 4 lg current map size, long 1 the
+     * active item count), the counts, then the items.
+     */
+    private static byte[] canonical(byte[] image) {
+        MemorySegment seg = MemorySegment.ofArray(image);
+        int preBytes = (image[0] & 0x3F) * Long.BYTES;
+        if (preBytes < 4 * Long.BYTES) {
+            return image; // empty sketch: preamble only
+        }
+        int active = (int) seg.get(ValueLayout.JAVA_LONG_UNALIGNED, Long.BYTES);
+        long[] counts = new long[active];
+        for (int i = 0; i < active; i++) {
+            counts[i] = seg.get(ValueLayout.JAVA_LONG_UNALIGNED, preBytes + (long) i * Long.BYTES);
+        }
+        String[] items = SERDE.deserializeFromMemorySegment(seg, preBytes + (long) active * Long.BYTES, active);
+        Integer[] order = new Integer[active];
+        for (int i = 0; i < active; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(i -> items[i]));
+        String[] sortedItems = new String[active];
+        byte[] out = Arrays.copyOf(image, preBytes + active * Long.BYTES);
+        // The decoder's table: the smallest (>= 8 slots, <= max) whose 3/4 load holds the items.
+        int lgMax = image[3];
+        int lgCur = 3;
+        while (lgCur < lgMax && (1L << lgCur) * 0.75 < active) {
+            lgCur++;
+        }
+        out[4] = (byte) lgCur;
+        MemorySegment o = MemorySegment.ofArray(out);
+        for (int i = 0; i < active; i++) {
+            sortedItems[i] = items[order[i]];
+            o.set(ValueLayout.JAVA_LONG_UNALIGNED, preBytes + (long) i * Long.BYTES, counts[order[i]]);
+        }
+        byte[] itemBytes = SERDE.serializeToByteArray(sortedItems);
+        byte[] result = Arrays.copyOf(out, out.length + itemBytes.length);
+        System.arraycopy(itemBytes, 0, result, out.length, itemBytes.length);
+        return result;
     }
 
     @Override

@@ -32,6 +32,12 @@ final class DenseHopGroup implements GroupState {
     private long[] data = new long[0];
     private Object[] objs = new Object[0];
     private int capacity;
+    // The last tile located: events arrive roughly in time order, so most events hit the same tile
+    // and skip the two 64-bit divisions (floorDiv, floorMod) that locating one costs.
+    private long cachedStart = 1;
+    private long cachedEnd = 0;
+    private long cachedTileId;
+    private int cachedSlot;
 
     DenseHopGroup(TileLayout layout, long hop, long[] sizes) {
         this.layout = layout;
@@ -67,16 +73,37 @@ final class DenseHopGroup implements GroupState {
         capacity = cap;
     }
 
+    /** Locates the tile of {@code ts}: sets {@link #cachedTileId} and returns its ring position. */
+    private int locate(long ts) {
+        if (ts >= cachedStart && ts < cachedEnd) {
+            return cachedSlot;
+        }
+        long tileId = WindowMath.tileId(ts, hop);
+        cachedTileId = tileId;
+        cachedSlot = (int) Math.floorMod(tileId, (long) ring);
+        long start = tileId * hop;
+        long end = start + hop;
+        // only cache tiles whose bounds are representable; others take the slow path each time
+        if (start / hop == tileId && end > start) {
+            cachedStart = start;
+            cachedEnd = end;
+        } else {
+            cachedStart = 1;
+            cachedEnd = 0;
+        }
+        return cachedSlot;
+    }
+
     @Override
     public long touch(int key, long eventTime) {
-        long tileId = WindowMath.tileId(eventTime, hop);
-        return data[(key * ring + (int) Math.floorMod(tileId, (long) ring)) * stride + TILE_ID];
+        int base = (key * ring + locate(eventTime)) * stride;
+        return data[base + TILE_ID] + data[base + stride - 1]; // first and last cache line of the tile
     }
 
     @Override
     public void apply(int key, EventContext ctx) {
-        long tileId = WindowMath.tileId(ctx.eventTime, hop);
-        int slot = key * ring + (int) Math.floorMod(tileId, (long) ring);
+        int slot = key * ring + locate(ctx.eventTime);
+        long tileId = cachedTileId;
         int base = slot * stride;
         int objBase = slot * objects;
         if (data[base + EVENT_COUNT] == 0 || data[base + TILE_ID] < tileId) {

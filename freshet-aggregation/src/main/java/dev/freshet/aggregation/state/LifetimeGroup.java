@@ -42,7 +42,7 @@ final class LifetimeGroup implements GroupState {
 
     @Override
     public long touch(int key, long eventTime) {
-        return data[key * stride];
+        return data[key * stride] + data[key * stride + stride - 1];
     }
 
     @Override

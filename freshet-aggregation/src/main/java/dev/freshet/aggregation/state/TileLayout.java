@@ -1,9 +1,15 @@
 package dev.freshet.aggregation.state;
 
 import dev.freshet.aggregation.FeatureVector;
+import dev.freshet.aggregation.ir.AvgAggregator;
+import dev.freshet.aggregation.ir.CountAggregator;
+import dev.freshet.aggregation.ir.FirstLastNumberAggregator;
 import dev.freshet.aggregation.ir.InputCell;
+import dev.freshet.aggregation.ir.MinMaxAggregator;
+import dev.freshet.aggregation.ir.MomentsAggregator;
 import dev.freshet.aggregation.ir.ObjectAggregator;
 import dev.freshet.aggregation.ir.SlotAggregator;
+import dev.freshet.aggregation.ir.SumAggregator;
 import dev.freshet.aggregation.plan.FeatureDef;
 import java.util.List;
 
@@ -38,6 +44,16 @@ public final class TileLayout {
     private final int[] filter;
     /** The slots of an empty tile (header and every aggregator's init), copied in by {@link #init}. */
     private final long[] emptyTile;
+    /** Per feature, a fast-path code for the commonest slot aggregators (0 = call the interface). */
+    private final byte[] fastPath;
+
+    private static final byte COUNT = 1;
+    private static final byte SUM_DOUBLE = 2;
+    private static final byte AVG = 3;
+    private static final byte MAX_DOUBLE = 4;
+    private static final byte MIN_DOUBLE = 5;
+    private static final byte MOMENTS = 6;
+    private static final byte LAST_DOUBLE = 7;
 
     /** Features must already carry their slot offsets / object indexes for this layout. */
     public TileLayout(List<FeatureDef> features, int stride, int objects) {
@@ -64,6 +80,10 @@ public final class TileLayout {
             input[i] = this.features[i].input();
             filter[i] = this.features[i].filter();
         }
+        fastPath = new byte[n];
+        for (int i = 0; i < n; i++) {
+            fastPath[i] = fastPathOf(slotAggs[i]);
+        }
         emptyTile = new long[stride];
         emptyTile[MAX_EVENT_TIME] = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
@@ -71,6 +91,26 @@ public final class TileLayout {
                 slotAggs[i].init(emptyTile, slotOffset[i]);
             }
         }
+    }
+
+    private static byte fastPathOf(SlotAggregator s) {
+        if (s == CountAggregator.INSTANCE) {
+            return COUNT;
+        } else if (s == SumAggregator.DOUBLE) {
+            return SUM_DOUBLE;
+        } else if (s == AvgAggregator.INSTANCE) {
+            return AVG;
+        } else if (s == MinMaxAggregator.MAX_DOUBLE) {
+            return MAX_DOUBLE;
+        } else if (s == MinMaxAggregator.MIN_DOUBLE) {
+            return MIN_DOUBLE;
+        } else if (s == MomentsAggregator.STDDEV || s == MomentsAggregator.VARIANCE
+                || s == MomentsAggregator.STDDEV_POP || s == MomentsAggregator.VARIANCE_POP) {
+            return MOMENTS;
+        } else if (s == FirstLastNumberAggregator.LAST_DOUBLE) {
+            return LAST_DOUBLE;
+        }
+        return 0;
     }
 
     public int stride() {
@@ -114,13 +154,29 @@ public final class TileLayout {
             if (x >= 0 && in.isNull) {
                 continue;
             }
-            SlotAggregator s = slotAggs[i];
-            if (s != null) {
-                s.update(d, base + slotOffset[i], in, ts, seq);
-            } else {
-                int at = objBase + objectIndex[i];
-                objs[at] = objectAggs[i].update(objs[at], in, ts, seq);
+            int o = base + slotOffset[i];
+            // Static calls for the common aggregators avoid a megamorphic interface call per feature;
+            // they are the same code the aggregators' update() runs.
+            switch (fastPath[i]) {
+                case COUNT -> CountAggregator.add(d, o);
+                case SUM_DOUBLE -> SumAggregator.addDouble(d, o, in.d);
+                case AVG -> AvgAggregator.add(d, o, in.d);
+                case MAX_DOUBLE -> MinMaxAggregator.maxDouble(d, o, in.d);
+                case MIN_DOUBLE -> MinMaxAggregator.minDouble(d, o, in.d);
+                case MOMENTS -> MomentsAggregator.add(d, o, in.d);
+                case LAST_DOUBLE -> FirstLastNumberAggregator.lastDouble(d, o, ts, seq, in.d);
+                default -> updateGeneric(i, d, o, objs, objBase, in, ts, seq);
             }
+        }
+    }
+
+    private void updateGeneric(int i, long[] d, int o, Object[] objs, int objBase, InputCell in, long ts, long seq) {
+        SlotAggregator s = slotAggs[i];
+        if (s != null) {
+            s.update(d, o, in, ts, seq);
+        } else {
+            int at = objBase + objectIndex[i];
+            objs[at] = objectAggs[i].update(objs[at], in, ts, seq);
         }
     }
 

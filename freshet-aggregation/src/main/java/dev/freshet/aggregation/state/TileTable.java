@@ -32,6 +32,8 @@ public final class TileTable {
     private final EventContext ctx;
     private final CompiledExpr[] inputs;
     private final FieldType[] inputTypes;
+    /** Schema index per input when it is a bare field (read straight from the row), else -1. */
+    private final int[] inputFields;
     private final CompiledExpr[] filters;
     private final int[] keyIndexes;
     private final int eventTimeIndex;
@@ -53,8 +55,10 @@ public final class TileTable {
         }
         this.inputs = view.inputs().toArray(new CompiledExpr[0]);
         this.inputTypes = new FieldType[inputs.length];
+        this.inputFields = new int[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             inputTypes[i] = inputs[i].type();
+            inputFields[i] = inputs[i].fieldIndex();
         }
         this.filters = view.filters().toArray(new CompiledExpr[0]);
         this.ctx = new EventContext(inputs.length, filters.length);
@@ -92,6 +96,16 @@ public final class TileTable {
             parts[i] = row.getObject(keyIndexes[i]);
         }
         return new CompositeKey(parts);
+    }
+
+    /** True when a join-key field of this view is null in {@code row} (no allocation). */
+    public boolean hasNullKey(Row row) {
+        for (int k : keyIndexes) {
+            if (row.isNull(k)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Applies an accepted event (lateness already checked by the driver). */
@@ -165,8 +179,23 @@ public final class TileTable {
         ctx.eventTime = eventTime;
         ctx.seq = seq;
         for (int i = 0; i < inputs.length; i++) {
-            CompiledExpr e = inputs[i];
             InputCell c = ctx.cells[i];
+            int field = inputFields[i];
+            if (field >= 0) {
+                // a bare field: read it from the row, skipping the expression layer
+                if (row.isNull(field)) {
+                    c.setNull();
+                    continue;
+                }
+                switch (inputTypes[i]) {
+                    case FLOAT64 -> c.setDouble(row.getDouble(field));
+                    case INT64, TIMESTAMP -> c.setLong(row.getLong(field));
+                    case BOOL -> c.setObject(row.getBool(field) ? Boolean.TRUE : Boolean.FALSE);
+                    case STRING -> c.setObject(row.getObject(field));
+                }
+                continue;
+            }
+            CompiledExpr e = inputs[i];
             if (e.isNull(row)) {
                 c.setNull();
                 continue;

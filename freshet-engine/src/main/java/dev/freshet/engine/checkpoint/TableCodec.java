@@ -87,10 +87,28 @@ public final class TableCodec {
                     + " does not match view " + view.name() + " layout " + view.fingerprint());
         }
         long keys = in.readVarLong();
+        // Every key takes at least a tag, a value byte and one byte per group: bound the count (and
+        // the table's pre-sizing) by the input before allocating anything for it.
+        long remaining = bytes.length - 4 - in.position();
+        if (keys < 0 || keys > remaining / (2 + view.groups().size())) {
+            throw new CorruptStateException("key count " + Long.toUnsignedString(keys) + " cannot fit in the remaining "
+                    + remaining + " bytes");
+        }
         TileTable table = new TileTable(view, (int) Math.min(keys, 1 << 20));
         for (long k = 0; k < keys; k++) {
-            int id = table.internKey(readKey(in));
-            table.readKeyState(id, in);
+            Object key = readKey(in, false);
+            if (table.keyId(key) >= 0) {
+                throw new CorruptStateException("duplicate key " + key + " at offset " + in.position());
+            }
+            int id = table.internKey(key);
+            try {
+                table.readKeyState(id, in);
+            } catch (CorruptStateException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // An aggregator's own decoder (e.g. a DataSketches image) rejected its bytes.
+                throw new CorruptStateException("corrupt state of key " + key + " before offset " + in.position() + ": " + e, e);
+            }
         }
         if (in.hasRemaining()) {
             throw new CorruptStateException("trailing bytes after tile table at offset " + in.position());
@@ -114,7 +132,7 @@ public final class TableCodec {
         }
     }
 
-    static Object readKey(ByteReader in) {
+    static Object readKey(ByteReader in, boolean insideComposite) {
         int tag = in.readByte();
         return switch (tag) {
             case 1 -> in.readString();
@@ -122,10 +140,13 @@ public final class TableCodec {
             case 3 -> in.readDouble();
             case 4 -> in.readByte() != 0;
             case 5 -> {
+                if (insideComposite) {
+                    throw new CorruptStateException("nested composite key at offset " + in.position());
+                }
                 int n = in.readLength();
                 Object[] parts = new Object[n];
                 for (int i = 0; i < n; i++) {
-                    parts[i] = readKey(in);
+                    parts[i] = readKey(in, true);
                 }
                 yield new CompositeKey(parts);
             }

@@ -1,0 +1,150 @@
+package dev.freshet.serving.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.engine.EventBatch;
+import dev.freshet.model.spec.Field;
+import dev.freshet.model.spec.FieldType;
+import dev.freshet.model.spec.Schema;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Validation of ingest bodies against a source schema: what is accepted, what is rejected and why. */
+class EventParserTest {
+    static final Schema SCHEMA = Schema.of(
+            Field.required("card_id", FieldType.STRING),
+            Field.required("amount", FieldType.FLOAT64),
+            Field.optional("qty", FieldType.INT64),
+            Field.optional("flag", FieldType.BOOL),
+            Field.required("event_time", FieldType.TIMESTAMP));
+
+    static EventParser.Result parse(String body, EventBatch batch) {
+        return new EventParser(SCHEMA).parse(body.getBytes(StandardCharsets.UTF_8), batch, 1000);
+    }
+
+    @Test
+    void parsesAJsonArrayIntoTypedColumns() {
+        EventBatch b = new EventBatch(SCHEMA, 4);
+        var r = parse("""
+                [{"card_id":"c1","amount":12.5,"qty":3,"flag":true,"event_time":1700000000000},
+                 {"card_id":"c2","amount":7,"event_time":"2023-11-14T22:13:20.001Z"}]""", b);
+        assertEquals(2, r.events());
+        assertEquals(0, r.rejected().size());
+        assertEquals(2, b.size());
+        assertEquals("c1", b.getObject(0, 0));
+        assertEquals(12.5, b.getDouble(0, 1));
+        assertEquals(3L, b.getObject(0, 2));
+        assertEquals(true, b.getObject(0, 3));
+        assertEquals(7.0, b.getDouble(1, 1));
+        assertTrue(b.isNull(1, 2), "omitted nullable field is null");
+        assertEquals(1_700_000_000_001L, b.getLong(1, 4));
+    }
+
+    @Test
+    void parsesNdjson() {
+        EventBatch b = new EventBatch(SCHEMA, 4);
+        var r = parse("{\"card_id\":\"a\",\"amount\":1,\"event_time\":1}\n{\"card_id\":\"b\",\"amount\":2,\"event_time\":2}\n", b);
+        assertEquals(2, r.accepted());
+        assertEquals("b", b.getObject(1, 0));
+    }
+
+    @Test
+    void keepsValidEventsAndReportsInvalidOnesByIndex() {
+        EventBatch b = new EventBatch(SCHEMA, 4);
+        var r = parse("""
+                [{"card_id":"ok1","amount":1,"event_time":1},
+                 {"card_id":"bad","amount":"12","event_time":1},
+                 {"card_id":"ok2","amount":2,"event_time":2}]""", b);
+        assertEquals(3, r.events());
+        assertEquals(1, r.rejected().size());
+        assertEquals(1, r.rejected().getFirst().index());
+        assertEquals("amount", r.rejected().getFirst().field());
+        assertEquals(2, b.size());
+        assertEquals("ok2", b.getObject(1, 0), "the rejected event left no row behind");
+    }
+
+    static Stream<Arguments> invalidEvents() {
+        String ok = "\"card_id\":\"c\",\"amount\":1.0,\"event_time\":1";
+        return Stream.of(
+                Arguments.of("{\"amount\":1,\"event_time\":1}", "card_id", "missing required field"),
+                Arguments.of("{\"card_id\":\"c\",\"event_time\":1}", "amount", "missing required field"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1}", "event_time", "missing required field"),
+                Arguments.of("{\"card_id\":null,\"amount\":1,\"event_time\":1}", "card_id", "must not be null"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":null,\"event_time\":1}", "amount", "must not be null"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1,\"event_time\":null}", "event_time", "must not be null"),
+                Arguments.of("{\"card_id\":42,\"amount\":1,\"event_time\":1}", "card_id", "expected a string"),
+                Arguments.of("{\"card_id\":true,\"amount\":1,\"event_time\":1}", "card_id", "expected a string"),
+                Arguments.of("{\"card_id\":{\"x\":1},\"amount\":1,\"event_time\":1}", "card_id", "expected a string, got an object"),
+                Arguments.of("{\"card_id\":[\"c\"],\"amount\":1,\"event_time\":1}", "card_id", "expected a string, got an array"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":\"1.5\",\"event_time\":1}", "amount", "expected a number"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":true,\"event_time\":1}", "amount", "expected a number"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1e999,\"event_time\":1}", "amount", "out of the float64 range"),
+                Arguments.of("{" + ok + ",\"qty\":1.5}", "qty", "expected an integer"),
+                Arguments.of("{" + ok + ",\"qty\":\"3\"}", "qty", "expected an integer"),
+                Arguments.of("{" + ok + ",\"qty\":99999999999999999999}", "qty", "out of the int64 range"),
+                Arguments.of("{" + ok + ",\"flag\":\"true\"}", "flag", "expected true or false"),
+                Arguments.of("{" + ok + ",\"flag\":1}", "flag", "expected true or false"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1,\"event_time\":\"yesterday\"}", "event_time", "neither epoch milliseconds nor an ISO-8601"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1,\"event_time\":\"2026-13-01T00:00:00Z\"}", "event_time", "ISO-8601"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1,\"event_time\":1.5}", "event_time", "expected epoch milliseconds"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1,\"event_time\":true}", "event_time", "expected epoch milliseconds"),
+                Arguments.of("{\"card_id\":\"c\",\"amount\":1,\"event_time\":123456789012345678901234}", "event_time", "out of range"),
+                Arguments.of("{" + ok + ",\"amout\":1}", "amout", "unknown field 'amout'"),
+                Arguments.of("{" + ok + ",\"nested\":{\"a\":[1,2]}}", "nested", "unknown field"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidEvents")
+    void rejectsInvalidEventWithFieldAndReason(String event, String field, String reason) {
+        EventBatch b = new EventBatch(SCHEMA, 2);
+        var r = parse("[" + event + "]", b);
+        assertEquals(1, r.rejected().size(), "rejected: " + event);
+        assertEquals(0, b.size());
+        assertEquals(field, r.rejected().getFirst().field());
+        assertTrue(r.rejected().getFirst().reason().contains(reason), r.rejected().getFirst().reason());
+    }
+
+    static Stream<Arguments> malformedBodies() {
+        return Stream.of(
+                Arguments.of(""),
+                Arguments.of("   "),
+                Arguments.of("[{\"card_id\":\"c\""),
+                Arguments.of("[{\"card_id\":\"c\",}]"),
+                Arguments.of("{card_id: \"c\"}"),
+                Arguments.of("[1,2"),
+                Arguments.of("not json"),
+                Arguments.of("[{\"a\":1}] trailing"),
+                Arguments.of("[{\"card_id\":\"c\\q\"}]"));
+    }
+
+    @ParameterizedTest(name = "[{index}] body=<{0}>")
+    @MethodSource("malformedBodies")
+    void malformedBodyFailsAsAWholeWithItsLocation(String body) {
+        EventBatch b = new EventBatch(SCHEMA, 2);
+        var e = assertThrows(MalformedRequestException.class, () -> parse(body, b));
+        assertTrue(e.getMessage().length() > 10, e.getMessage());
+    }
+
+    @Test
+    void nonObjectElementsAreRejectedIndividually() {
+        EventBatch b = new EventBatch(SCHEMA, 2);
+        var r = parse("[1, \"x\", null, [], {\"card_id\":\"c\",\"amount\":1,\"event_time\":1}]", b);
+        assertEquals(5, r.events());
+        assertEquals(4, r.rejected().size());
+        assertEquals(1, b.size());
+    }
+
+    @Test
+    void tooManyEventsFailsTheRequest() {
+        EventBatch b = new EventBatch(SCHEMA, 2);
+        String one = "{\"card_id\":\"c\",\"amount\":1,\"event_time\":1}";
+        assertThrows(TooManyEventsException.class,
+                () -> new EventParser(SCHEMA).parse(("[" + one + "," + one + "," + one + "]").getBytes(StandardCharsets.UTF_8), b, 2));
+    }
+}
