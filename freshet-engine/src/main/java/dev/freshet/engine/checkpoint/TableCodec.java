@@ -58,7 +58,9 @@ public final class TableCodec {
 
     /**
      * Decodes a table for {@code view}. Fails with {@link CorruptStateException} on a damaged or
-     * truncated input, an unknown version, or state written by a different view layout.
+     * truncated input, an unknown version, state written by a different view layout, and on
+     * malformed content behind a valid checksum (impossible key counts, duplicate or nested keys,
+     * aggregator images their decoder rejects) — never with another exception or a huge allocation.
      */
     public static TileTable decode(byte[] bytes, CompiledView view) {
         if (bytes.length < MAGIC.length + 8) {

@@ -1,0 +1,85 @@
+package dev.freshet.aggregation;
+
+import static dev.freshet.aggregation.ViewFixture.agg;
+import static dev.freshet.aggregation.ViewFixture.hopping;
+import static dev.freshet.aggregation.ViewFixture.txn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.freshet.aggregation.plan.CompiledView;
+import dev.freshet.aggregation.state.TileTable;
+import dev.freshet.model.spec.AggregationFunction;
+import dev.freshet.model.spec.AggregationParams;
+import dev.freshet.testkit.TestEvent;
+import dev.freshet.testkit.TestRow;
+import dev.freshet.testkit.TestStreams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads are pure functions of the state: reading the same table twice (or two tables that applied
+ * the same events in the same order) gives identical values, which online/offline agreement needs.
+ */
+class ReadDeterminismTest {
+
+    @Test
+    void twoTablesFedTheSameEventsReadIdenticallyForEveryFunction() {
+        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1_000));
+        cases.addAll(OracleHarness.allFunctions("hopping", 3_000, 1));
+        cases.addAll(OracleHarness.allFunctions("session", 1_500, 0));
+        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        CompiledView view = OracleHarness.compile(cases);
+        List<TestEvent> stream = TestStreams.generate(77, 400, 3, 0, 300, 3_000, 40_000);
+        TileTable a = new TileTable(view, 4);
+        TileTable b = new TileTable(view, 4);
+        TestRow row = new TestRow(null);
+        long last = Long.MIN_VALUE;
+        for (TestEvent e : OracleHarness.applicationOrder(stream)) {
+            a.apply(row.reset(e.values()), e.seq());
+            b.apply(row, e.seq());
+            last = Math.max(last, (Long) e.get(TestStreams.EVENT_TIME));
+        }
+        FeatureVector va = new FeatureVector(cases.size());
+        FeatureVector vb = new FeatureVector(cases.size());
+        for (long t : new long[] {last + 1, last + 1_000, last + 5_000}) {
+            for (int k = 0; k < 3; k++) {
+                a.read("card-" + k, t, va, a.newReader());
+                b.read("card-" + k, t, vb, b.newReader());
+                for (int i = 0; i < cases.size(); i++) {
+                    String what = cases.get(i).spec().name() + " of card-" + k + " at " + t;
+                    assertEquals(va.status(i), vb.status(i), what);
+                    assertEquals(va.value(i), vb.value(i), what);
+                    assertEquals(va.eventTime(i), vb.eventTime(i), what);
+                }
+                a.read("card-" + k, t, vb, a.newReader());
+                for (int i = 0; i < cases.size(); i++) {
+                    assertEquals(va.value(i), vb.value(i), "re-read of " + cases.get(i).spec().name());
+                }
+            }
+        }
+    }
+
+    /**
+     * Known bug, left for a design decision: KLL merges compact with DataSketches' static, unseeded
+     * {@code Random}, so a window merging several tiles past k values gives a different percentile on
+     * each read of an unchanged table (and online and offline disagree). A deterministic
+     * mergeable quantile sketch (e.g. DataSketches t-digest, or DDSketch as DESIGN §3 allows) fixes
+     * it. Enable this test with the fix.
+     */
+    @Test
+    @Disabled("approx_percentile reads of several full KLL tiles are not repeatable (unseeded compaction)")
+    void approxPercentileOverManyFullTilesReadsTheSameEveryTime() {
+        ViewFixture f = ViewFixture.of(agg("p50", AggregationFunction.APPROX_PERCENTILE, "amount", hopping(10_000, 1_000),
+                null, new AggregationParams(10, 0, 0.5, 12)));
+        SplittableRandom r = new SplittableRandom(1);
+        for (int i = 0; i < 20_000; i++) {
+            f.apply(txn("c", i / 2, r.nextDouble()));
+        }
+        Object first = f.value("c", 10_000, "p50");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(first, f.value("c", 10_000, "p50"), "read " + i);
+        }
+    }
+}
