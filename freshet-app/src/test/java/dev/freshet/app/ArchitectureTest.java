@@ -59,13 +59,17 @@ class ArchitectureTest {
     void modulesDependOnlyDownwards() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("app").definedBy("dev.freshet.app..")
+                .layer("serving").definedBy("dev.freshet.serving..")
                 .layer("engine").definedBy("dev.freshet.engine..")
+                .layer("storage").definedBy("dev.freshet.storage..")
                 .layer("aggregation").definedBy("dev.freshet.aggregation..")
                 .layer("model").definedBy("dev.freshet.model..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("aggregation").mayOnlyBeAccessedByLayers("engine", "app")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("aggregation", "engine", "app")
+                .whereLayer("serving").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("serving", "app")
+                .whereLayer("storage").mayOnlyBeAccessedByLayers("engine", "serving", "app")
+                .whereLayer("aggregation").mayOnlyBeAccessedByLayers("engine", "serving", "app")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("aggregation", "storage", "engine", "serving", "app")
                 .check(classes);
     }
 }

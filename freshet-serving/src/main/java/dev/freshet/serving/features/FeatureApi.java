@@ -1,0 +1,314 @@
+package dev.freshet.serving.features;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshet.aggregation.FeatureVector;
+import dev.freshet.aggregation.Status;
+import dev.freshet.model.spec.FeatureRef;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The feature retrieval endpoints, independent of the HTTP framework: JSON bytes in, JSON bytes out,
+ * {@link RequestException} for anything the client must fix.
+ *
+ * <p><b>Native</b> ({@code POST /v1/features}): {@code {"features": ["view:feature", "on_demand", ...]}}
+ * or {@code {"feature_service": "name"}}, {@code "entities": [{"card_id": "c1", "lat": 1.0, ...}, ...]}
+ * (join keys plus request fields per row) and optional {@code "read_time"} (epoch ms; default now).
+ * Answer: {@code {"features": [...], "read_time": ms, "results": [{"entity": {...}, "values": [...],
+ * "statuses": [...], "event_timestamps": [ms or null, ...]}]}}, columns in request order.
+ *
+ * <p><b>Feast-compatible</b> ({@code POST /get-online-features}): Feast's feature-server shapes —
+ * {@code {"features"|"feature_service", "entities": {"card_id": ["c1", "c2"], ...}, "full_feature_names": false}}
+ * answered with {@code {"metadata": {"feature_names": [...]}, "results": [{"values", "statuses",
+ * "event_timestamps"}, ...]}}, one result per column (join keys first), timestamps as ISO-8601.
+ */
+public final class FeatureApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+
+    private final FeaturePlanner planner;
+    private final FeatureRetriever retriever;
+    private final int maxEntities;
+
+    public FeatureApi(FeaturePlanner planner, FeatureRetriever retriever, int maxEntities) {
+        this.planner = planner;
+        this.retriever = retriever;
+        this.maxEntities = maxEntities;
+    }
+
+    /** Handles {@code POST /v1/features}. */
+    public byte[] features(byte[] body, long now) {
+        JsonNode req = parse(body);
+        FeaturePlan plan = plan(req);
+        long t = req.has("read_time") ? longField(req, "read_time") : now;
+        JsonNode entities = req.path("entities");
+        if (!entities.isArray()) {
+            throw new RequestException(400, "'entities' must be an array of objects like {\"card_id\": \"c1\"}", "/entities");
+        }
+        checkCount(entities.size());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 128 * entities.size() * plan.names().size());
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("features");
+            for (String n : plan.names()) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+            g.writeNumberField("read_time", t);
+            g.writeArrayFieldStart("results");
+            for (int i = 0; i < entities.size(); i++) {
+                JsonNode row = entities.get(i);
+                String pointer = "/entities/" + i;
+                if (!row.isObject()) {
+                    throw new RequestException(400, "entity rows must be objects", pointer);
+                }
+                Map<String, Object> values = scalars(row, pointer);
+                FeatureRetriever.Row r = retriever.retrieve(plan, values, t, pointer);
+                g.writeStartObject();
+                g.writeObjectFieldStart("entity");
+                for (FeaturePlan.ViewRead v : plan.views()) {
+                    for (var k : v.joinKeys()) {
+                        g.writeFieldName(k.name());
+                        g.writeObject(values.get(k.name()));
+                    }
+                }
+                g.writeEndObject();
+                g.writeArrayFieldStart("values");
+                for (Object v : r.values()) {
+                    g.writeObject(v);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("statuses");
+                for (Status s : r.statuses()) {
+                    g.writeString(s.name());
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("event_timestamps");
+                for (long ts : r.eventTimes()) {
+                    if (ts == FeatureVector.NO_TIMESTAMP) {
+                        g.writeNull();
+                    } else {
+                        g.writeNumber(ts);
+                    }
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Handles Feast's {@code POST /get-online-features}. */
+    public byte[] feast(byte[] body, long now) {
+        JsonNode req = parse(body);
+        FeaturePlan plan = plan(req);
+        boolean fullNames = req.path("full_feature_names").asBoolean(false);
+        JsonNode entities = req.path("entities");
+        if (!entities.isObject() || entities.isEmpty()) {
+            throw new RequestException(400, "'entities' must be an object of columns like {\"card_id\": [\"c1\", \"c2\"]}", "/entities");
+        }
+        int rows = -1;
+        List<String> columns = new ArrayList<>();
+        for (Iterator<String> it = entities.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            JsonNode col = entities.get(name);
+            if (!col.isArray()) {
+                throw new RequestException(400, "entity column '" + name + "' must be an array", "/entities/" + name);
+            }
+            if (rows >= 0 && col.size() != rows) {
+                throw new RequestException(400, "entity columns have different lengths (" + rows + " and " + col.size() + ")",
+                        "/entities/" + name);
+            }
+            rows = col.size();
+            columns.add(name);
+        }
+        checkCount(rows);
+        List<String> joinKeys = new ArrayList<>();
+        for (FeaturePlan.ViewRead v : plan.views()) {
+            for (var k : v.joinKeys()) {
+                if (!joinKeys.contains(k.name())) {
+                    joinKeys.add(k.name());
+                }
+            }
+        }
+        FeatureRetriever.Row[] results = new FeatureRetriever.Row[rows];
+        List<Map<String, Object>> entityRows = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            Map<String, Object> values = new HashMap<>();
+            for (String c : columns) {
+                values.put(c, scalar(entities.get(c).get(i), "/entities/" + c + "/" + i));
+            }
+            entityRows.add(values);
+            results[i] = retriever.retrieve(plan, values, now, "/entities/*/" + i);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 96 * rows * (plan.names().size() + 1));
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("metadata");
+            g.writeArrayFieldStart("feature_names");
+            for (String k : joinKeys) {
+                g.writeString(k);
+            }
+            for (String n : plan.names()) {
+                g.writeString(feastName(n, fullNames));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeArrayFieldStart("results");
+            for (String k : joinKeys) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("values");
+                for (Map<String, Object> row : entityRows) {
+                    g.writeObject(row.get(k));
+                }
+                g.writeEndArray();
+                writeRepeated(g, "statuses", "PRESENT", rows);
+                writeRepeated(g, "event_timestamps", "1970-01-01T00:00:00Z", rows);
+                g.writeEndObject();
+            }
+            for (int c = 0; c < plan.names().size(); c++) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("values");
+                for (FeatureRetriever.Row r : results) {
+                    g.writeObject(r.values()[c]);
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("statuses");
+                for (FeatureRetriever.Row r : results) {
+                    g.writeString(r.statuses()[c].name());
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("event_timestamps");
+                for (FeatureRetriever.Row r : results) {
+                    long ts = r.eventTimes()[c];
+                    g.writeString(Instant.ofEpochMilli(ts == FeatureVector.NO_TIMESTAMP ? 0 : ts).toString());
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeRepeated(JsonGenerator g, String field, String value, int n) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (int i = 0; i < n; i++) {
+            g.writeString(value);
+        }
+        g.writeEndArray();
+    }
+
+    /** Feast names features {@code feature} or, with full names, {@code view__feature}. */
+    private static String feastName(String name, boolean full) {
+        int sep = name.indexOf(FeatureRef.SEPARATOR);
+        if (sep < 0) {
+            return name;
+        }
+        return full ? name.substring(0, sep) + FeatureRef.VARIABLE_SEPARATOR + name.substring(sep + 1) : name.substring(sep + 1);
+    }
+
+    private FeaturePlan plan(JsonNode req) {
+        JsonNode service = req.get("feature_service");
+        JsonNode features = req.get("features");
+        if (service != null && features != null) {
+            throw new RequestException(400, "give either 'features' or 'feature_service', not both", "/features");
+        }
+        if (service != null) {
+            if (!service.isTextual()) {
+                throw new RequestException(400, "'feature_service' must be a string", "/feature_service");
+            }
+            return planner.forService(service.asText());
+        }
+        if (features == null || !features.isArray()) {
+            throw new RequestException(400, "'features' must be an array of feature references like \"card_txn:txn_count_5m\"",
+                    "/features");
+        }
+        List<String> refs = new ArrayList<>(features.size());
+        for (int i = 0; i < features.size(); i++) {
+            if (!features.get(i).isTextual()) {
+                throw new RequestException(400, "feature references must be strings", "/features/" + i);
+            }
+            refs.add(features.get(i).asText());
+        }
+        return planner.forFeatures(refs);
+    }
+
+    private void checkCount(int entities) {
+        if (entities > maxEntities) {
+            throw new RequestException(413, "request asks for " + entities + " entities; the limit is " + maxEntities, "/entities");
+        }
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new RequestException(400, "the request body must be a JSON object", "");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new RequestException(400, "malformed JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), "");
+        } catch (IOException e) {
+            throw new RequestException(400, "unreadable body: " + e.getMessage(), "");
+        }
+    }
+
+    private static long longField(JsonNode req, String field) {
+        JsonNode n = req.get(field);
+        if (!n.canConvertToLong() || !n.isIntegralNumber()) {
+            throw new RequestException(400, "'" + field + "' must be epoch milliseconds (an integer)", "/" + field);
+        }
+        return n.asLong();
+    }
+
+    private static Map<String, Object> scalars(JsonNode row, String pointer) {
+        Map<String, Object> values = new HashMap<>();
+        for (var it = row.properties().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            values.put(e.getKey(), scalar(e.getValue(), pointer + "/" + e.getKey()));
+        }
+        return values;
+    }
+
+    private static Object scalar(JsonNode n, String pointer) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return n.asText();
+        }
+        if (n.isIntegralNumber()) {
+            if (!n.canConvertToLong()) {
+                throw new RequestException(400, "integer out of the int64 range", pointer);
+            }
+            return n.asLong();
+        }
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        if (n.isBoolean()) {
+            return n.asBoolean();
+        }
+        throw new RequestException(400, "expected a string, number or boolean", pointer);
+    }
+}

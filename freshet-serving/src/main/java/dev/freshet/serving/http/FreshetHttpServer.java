@@ -1,0 +1,281 @@
+package dev.freshet.serving.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshet.engine.EventBatch;
+import dev.freshet.model.FeatureRepository;
+import dev.freshet.model.expr.ExpressionCompiler;
+import dev.freshet.model.spec.SourceKind;
+import dev.freshet.model.spec.SourceSpec;
+import dev.freshet.serving.features.FeatureApi;
+import dev.freshet.serving.features.FeaturePlanner;
+import dev.freshet.serving.features.FeatureRetriever;
+import dev.freshet.serving.features.RequestException;
+import dev.freshet.serving.ingest.EventParser;
+import dev.freshet.serving.ingest.MalformedRequestException;
+import dev.freshet.serving.ingest.RejectedEvent;
+import dev.freshet.serving.ingest.TooManyEventsException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP API of an embedded Freshet server on Vert.x: ingest, feature retrieval (native and
+ * Feast-compatible), health, readiness and Prometheus metrics. Handlers run on the event loop;
+ * feature reads and parsing are microseconds, and ingest completes asynchronously when the log
+ * has made the events durable.
+ */
+public final class FreshetHttpServer implements AutoCloseable {
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final ServingEngine engine;
+    private final FeatureRepository repo;
+    private final ServerOptions options;
+    private final InstantSource clock;
+    private final FeatureApi api;
+    private final Map<String, EventParser> parsers = new HashMap<>();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer servingLatency;
+    private final Timer ingestLatency;
+    private final byte[] token;
+
+    private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock) {
+        this.engine = engine;
+        this.repo = repo;
+        this.options = options;
+        this.clock = clock;
+        this.token = options.bearerToken() == null ? null : ("Bearer " + options.bearerToken()).getBytes(StandardCharsets.UTF_8);
+        this.api = new FeatureApi(new FeaturePlanner(repo, engine, new ExpressionCompiler()), new FeatureRetriever(engine),
+                options.maxEntities());
+        for (SourceSpec s : repo.sources()) {
+            parsers.put(s.name(), new EventParser(s.schema()));
+        }
+        this.servingLatency = Timer.builder("freshet_serving_latency").description("feature request latency")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(1)).register(metrics);
+        this.ingestLatency = Timer.builder("freshet_ingest_latency").description("ingest request latency until durable")
+                .publishPercentileHistogram().register(metrics);
+        engine.gauges().keySet().forEach(name ->
+                Gauge.builder("freshet_" + name, engine, e -> e.gauges().getOrDefault(name, Double.NaN)).register(metrics));
+        this.vertx = Vertx.vertx();
+        Router router = router();
+        this.server = vertx.createHttpServer(new HttpServerOptions().setPort(options.port()).setHost("0.0.0.0")
+                        .setCompressionSupported(false).setTcpNoDelay(true))
+                .requestHandler(router);
+        server.listen().toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** Starts the server; {@link #port()} tells the bound port. */
+    public static FreshetHttpServer start(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock) {
+        return new FreshetHttpServer(engine, repo, options, clock);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    private Router router() {
+        Router r = Router.router(vertx);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
+        r.get("/health").handler(ctx -> json(ctx, 200, "{\"status\":\"UP\"}"));
+        r.get("/ready").handler(ctx -> {
+            if (engine.isReady()) {
+                json(ctx, 200, "{\"status\":\"READY\"}");
+            } else {
+                Problems.send(ctx, 503, Problems.title(503), "restoring state and replaying the log", null);
+            }
+        });
+        r.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
+        r.post("/v1/sources/:source/events").handler(this::authorize).handler(body).handler(this::ingest);
+        r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false));
+        r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true));
+        r.route().last().handler(ctx -> Problems.send(ctx, 404, Problems.title(404),
+                "no endpoint " + ctx.request().method() + " " + ctx.request().path()
+                        + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, GET /health, /ready, /metrics",
+                null));
+        r.route().failureHandler(ctx -> {
+            int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+            String detail = switch (status) {
+                case 413 -> "request body larger than " + options.maxBodyBytes() + " bytes";
+                case 405 -> "method " + ctx.request().method() + " not allowed on " + ctx.request().path();
+                default -> ctx.failure() == null ? Problems.title(status) : String.valueOf(ctx.failure().getMessage());
+            };
+            Problems.send(ctx, status, Problems.title(status), detail, null);
+        });
+        return r;
+    }
+
+    private void authorize(RoutingContext ctx) {
+        if (token != null) {
+            String h = ctx.request().getHeader("Authorization");
+            if (h == null || !MessageDigest.isEqual(token, h.getBytes(StandardCharsets.UTF_8))) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"freshet\"");
+                metrics.counter("freshet_http_unauthorized_total").increment();
+                Problems.send(ctx, 401, Problems.title(401), h == null ? "missing Authorization: Bearer <token>" : "invalid bearer token", null);
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private void ingest(RoutingContext ctx) {
+        long start = System.nanoTime();
+        String source = ctx.pathParam("source");
+        SourceSpec spec = repo.source(source).orElse(null);
+        if (spec == null) {
+            Problems.send(ctx, 404, Problems.title(404), "unknown source '" + source + "'; sources: "
+                    + repo.sources().stream().map(SourceSpec::name).toList(), null);
+            return;
+        }
+        if (spec.sourceKind() != SourceKind.STREAM) {
+            Problems.send(ctx, 400, Problems.title(400), "source '" + source + "' is a batch source; load it with `freshet materialize`", null);
+            return;
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        String mime = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (!mime.equals("application/json") && !mime.equals("application/x-ndjson") && !mime.equals("application/jsonl")) {
+            Problems.send(ctx, 415, Problems.title(415), "Content-Type must be application/json (an array of events) or "
+                    + "application/x-ndjson (one event per line), got '" + (type == null ? "" : type) + "'", null);
+            return;
+        }
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        EventBatch batch = new EventBatch(spec.schema(), 64);
+        EventParser.Result result;
+        try {
+            result = parsers.get(source).parse(body, batch, options.maxEventsPerRequest());
+        } catch (MalformedRequestException e) {
+            metrics.counter("freshet_ingest_rejected_requests_total", "reason", "malformed").increment();
+            Problems.send(ctx, 400, Problems.title(400), e.getMessage() + " (line " + e.line() + ", column " + e.column() + ")", null);
+            return;
+        } catch (TooManyEventsException e) {
+            metrics.counter("freshet_ingest_rejected_requests_total", "reason", "too_many_events").increment();
+            Problems.send(ctx, 413, Problems.title(413), e.getMessage(), null);
+            return;
+        }
+        for (RejectedEvent rej : result.rejected()) {
+            metrics.counter("freshet_ingest_rejected_events_total", "source", source, "reason", reasonTag(rej.reason())).increment();
+        }
+        if (batch.size() == 0) {
+            ObjectNode p = report(result, -1, -1, false);
+            p.put("type", "about:blank").put("title", "Bad Request").put("status", 400)
+                    .put("detail", result.events() == 0 ? "no events in the request" : "every event was rejected; see 'rejected'")
+                    .put("instance", ctx.request().path());
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json").end(p.toString());
+            return;
+        }
+        boolean waitApplied = "applied".equals(ctx.request().getParam("wait"));
+        Context context = vertx.getOrCreateContext();
+        engine.append(source, batch).whenComplete((range, err) -> context.runOnContext(v -> {
+            if (err != null) {
+                Throwable cause = err.getCause() != null ? err.getCause() : err;
+                if (engine.isOverload(cause)) {
+                    metrics.counter("freshet_ingest_rejected_requests_total", "reason", "overloaded").increment();
+                    ctx.response().putHeader("Retry-After", "1");
+                    Problems.send(ctx, 429, Problems.title(429), "ingest queue is full; retry after 1 s: " + cause.getMessage(), null);
+                } else {
+                    Problems.send(ctx, 503, Problems.title(503), "could not make the events durable: " + cause.getMessage(), null);
+                }
+                return;
+            }
+            metrics.counter("freshet_ingest_events_total", "source", source).increment(batch.size());
+            if (!waitApplied) {
+                ingestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                json(ctx, 200, report(result, range[0], range[1], false).toString());
+                return;
+            }
+            engine.awaitApplied(source, range[1]).whenComplete((ok, err2) -> context.runOnContext(v2 -> {
+                ingestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                if (err2 != null) {
+                    Problems.send(ctx, 503, Problems.title(503), "events are durable but not yet applied: " + err2.getMessage(), null);
+                } else {
+                    json(ctx, 200, report(result, range[0], range[1], true).toString());
+                }
+            }));
+        }));
+    }
+
+    private static String reasonTag(String reason) {
+        if (reason.startsWith("missing")) {
+            return "missing_field";
+        } else if (reason.startsWith("unknown field")) {
+            return "unknown_field";
+        } else if (reason.startsWith("expected") || reason.contains("must be")) {
+            return "wrong_type";
+        } else if (reason.contains("null")) {
+            return "null_field";
+        } else if (reason.contains("range") || reason.contains("timestamp")) {
+            return "bad_value";
+        }
+        return "invalid";
+    }
+
+    private static ObjectNode report(EventParser.Result result, long first, long end, boolean applied) {
+        ObjectNode o = Problems.JSON.createObjectNode();
+        o.put("accepted", result.accepted());
+        ArrayNode rejected = o.putArray("rejected");
+        for (RejectedEvent r : result.rejected()) {
+            ObjectNode e = rejected.addObject();
+            e.put("index", r.index());
+            if (r.field() != null) {
+                e.put("field", r.field());
+            }
+            e.put("reason", r.reason());
+        }
+        if (first >= 0) {
+            o.put("first_offset", first).put("end_offset", end).put("applied", applied);
+        }
+        return o;
+    }
+
+    private void features(RoutingContext ctx, boolean feast) {
+        long start = System.nanoTime();
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        try {
+            long now = clock.millis();
+            byte[] out = feast ? api.feast(body, now) : api.features(body, now);
+            ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(out));
+            servingLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        } catch (RequestException e) {
+            metrics.counter("freshet_serving_errors_total", "status", Integer.toString(e.status())).increment();
+            Problems.send(ctx, e.status(), Problems.title(e.status()), e.getMessage(), e.pointer());
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    /** Counter for drops the engine reports (registered lazily by the wiring). */
+    public Counter counter(String name, String... tags) {
+        return metrics.counter(name, tags);
+    }
+
+    @Override
+    public void close() {
+        server.close().toCompletionStage().toCompletableFuture().join();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
