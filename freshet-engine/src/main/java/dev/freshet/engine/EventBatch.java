@@ -18,6 +18,8 @@ public final class EventBatch {
     private final double[][] doubles;
     private final Object[][] objects;
     private final long[][] nulls;
+    /** Per field: whether any event in the batch has it null (lets isNull skip the bitmap). */
+    private final boolean[] hasNulls;
     private int size;
     private int capacity;
 
@@ -29,6 +31,7 @@ public final class EventBatch {
         this.doubles = new double[n][];
         this.objects = new Object[n][];
         this.nulls = new long[n][];
+        this.hasNulls = new boolean[n];
         this.capacity = Math.max(1, capacity);
         for (int f = 0; f < n; f++) {
             types[f] = schema.field(f).type();
@@ -51,6 +54,8 @@ public final class EventBatch {
 
     /** Empties the batch, keeping its arrays. */
     public void clear() {
+        Arrays.fill(hasNulls, false);
+        pendingRow = -1;
         for (int f = 0; f < types.length; f++) {
             Arrays.fill(nulls[f], 0);
             if (objects[f] != null) {
@@ -65,11 +70,31 @@ public final class EventBatch {
         if (size == capacity) {
             grow();
         }
+        settleNulls();
         int r = size++;
         for (int f = 0; f < types.length; f++) {
             nulls[f][r >>> 6] |= 1L << r;
         }
+        pendingRow = r;
         return r;
+    }
+
+    /**
+     * The row being filled: its null bits may still change. Once the next row starts, its nulls are
+     * folded into {@link #hasNulls}, so setters stay branch-free.
+     */
+    private int pendingRow = -1;
+
+    private void settleNulls() {
+        int r = pendingRow;
+        if (r >= 0) {
+            for (int f = 0; f < types.length; f++) {
+                if ((nulls[f][r >>> 6] & (1L << r)) != 0) {
+                    hasNulls[f] = true;
+                }
+            }
+            pendingRow = -1;
+        }
     }
 
     /** Removes the most recently added event (e.g. one that failed validation half-way). */
@@ -78,6 +103,9 @@ public final class EventBatch {
             throw new IllegalStateException("batch is empty");
         }
         int r = --size;
+        if (r == pendingRow) {
+            pendingRow = -1;
+        }
         for (int f = 0; f < types.length; f++) {
             if (objects[f] != null) {
                 objects[f][r] = null;
@@ -151,6 +179,9 @@ public final class EventBatch {
     }
 
     public boolean isNull(int row, int field) {
+        if (!hasNulls[field] && row != pendingRow) {
+            return false; // no settled row has this field null
+        }
         return (nulls[field][row >>> 6] & (1L << row)) != 0;
     }
 

@@ -42,7 +42,7 @@ public final class TileTable {
     private long touched;
 
     /** Events per stage of {@link #applyBatch}: enough independent loads in flight to hide memory latency. */
-    static final int STAGE = 16;
+    static final int STAGE = 32;
 
     public TileTable(CompiledView view, int expectedKeys) {
         this.view = view;

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ValidateCommand.class,
                 ApplyCommand.class,
+                dev.freshet.app.server.ServeCommand.class,
+                dev.freshet.app.demo.DemoCommand.class,
                 BenchCommand.class,
         })
 public final class FreshetCommand implements Runnable {

@@ -7,12 +7,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /** Loading a feature repository for a command, reporting every error in one go. */
-final class RepositoryOptions {
+public final class RepositoryOptions {
     private RepositoryOptions() {
     }
 
     /** The valid repository at {@code dir}, or null after printing all its errors to {@code err}. */
-    static FeatureRepository loadOrReport(Path dir, PrintWriter err) {
+    public static FeatureRepository loadOrReport(Path dir, PrintWriter err) {
         LoadResult result = RepositoryLoader.load(dir);
         if (!result.isValid()) {
             err.println(result.errorReport());

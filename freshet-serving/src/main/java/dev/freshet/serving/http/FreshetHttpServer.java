@@ -109,7 +109,7 @@ public final class FreshetHttpServer implements AutoCloseable {
         });
         r.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
-        r.post("/v1/sources/:source/events").handler(this::authorize).handler(body).handler(this::ingest);
+        r.post("/v1/sources/:source/events").handler(body).handler(this::authorize).handler(this::ingest);
         r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false));
         r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true));
         r.route().last().handler(ctx -> Problems.send(ctx, 404, Problems.title(404),

@@ -1,0 +1,109 @@
+package dev.freshet.app.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * A realistic card-transaction stream for the fraud demo: a card population with home locations
+ * and typical spend, merchants, log-normal amounts and a few currencies, plus injected fraud
+ * patterns — bursts (a card used many times within seconds), impossible travel (a transaction
+ * thousands of km from the previous one minutes later) and unusual amounts (20-50x the card's
+ * typical spend). Deterministic for a seed. Produces NDJSON bodies in the `transactions` schema.
+ */
+public final class TransactionGenerator {
+    /** Kinds of generated transaction, for the demo's tallies. */
+    public enum Kind { NORMAL, BURST, IMPOSSIBLE_TRAVEL, UNUSUAL_AMOUNT }
+
+    private static final String[] CURRENCIES = {"USD", "USD", "USD", "USD", "EUR", "GBP", "JPY"};
+    private static final double[][] CITIES = {
+            {40.71, -74.01}, {34.05, -118.24}, {51.51, -0.13}, {48.86, 2.35}, {35.68, 139.69},
+            {-33.87, 151.21}, {52.52, 13.40}, {19.43, -99.13}, {-23.55, -46.63}, {1.35, 103.82}};
+
+    private final SplittableRandom random;
+    private final String[] cards;
+    private final double[] homeLat;
+    private final double[] homeLon;
+    private final double[] typicalSpend;
+    private final int merchants;
+    private final long[] tallies = new long[Kind.values().length];
+    private int burstCard = -1;
+    private int burstLeft;
+
+    public TransactionGenerator(int cards, int merchants, long seed) {
+        this.random = new SplittableRandom(seed);
+        this.cards = new String[cards];
+        this.homeLat = new double[cards];
+        this.homeLon = new double[cards];
+        this.typicalSpend = new double[cards];
+        this.merchants = merchants;
+        for (int i = 0; i < cards; i++) {
+            this.cards[i] = String.format(Locale.ROOT, "card-%06d", i);
+            double[] city = CITIES[random.nextInt(CITIES.length)];
+            homeLat[i] = city[0] + random.nextGaussian() * 0.2;
+            homeLon[i] = city[1] + random.nextGaussian() * 0.2;
+            typicalSpend[i] = Math.exp(random.nextGaussian() * 0.6 + 3.3);
+        }
+    }
+
+    public String card(int i) {
+        return cards[i];
+    }
+
+    public int cards() {
+        return cards.length;
+    }
+
+    public long tally(Kind k) {
+        return tallies[k.ordinal()];
+    }
+
+    /** Appends {@code n} events with event times spread just before {@code nowMillis} as NDJSON. */
+    public byte[] ndjson(int n, long nowMillis) {
+        StringBuilder sb = new StringBuilder(n * 170);
+        for (int i = 0; i < n; i++) {
+            appendEvent(sb, nowMillis - random.nextLong(0, 250));
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void appendEvent(StringBuilder sb, long eventTime) {
+        Kind kind = Kind.NORMAL;
+        int c;
+        if (burstLeft > 0) {
+            c = burstCard;
+            burstLeft--;
+            kind = Kind.BURST;
+        } else {
+            c = random.nextInt(cards.length);
+            int roll = random.nextInt(1000);
+            if (roll < 2) {
+                burstCard = c;
+                burstLeft = 8 + random.nextInt(12);
+                kind = Kind.BURST;
+            } else if (roll < 4) {
+                kind = Kind.IMPOSSIBLE_TRAVEL;
+            } else if (roll < 6) {
+                kind = Kind.UNUSUAL_AMOUNT;
+            }
+        }
+        double lat = homeLat[c] + random.nextGaussian() * 0.05;
+        double lon = homeLon[c] + random.nextGaussian() * 0.05;
+        double amount = Math.exp(Math.log(typicalSpend[c]) + random.nextGaussian() * 0.5);
+        if (kind == Kind.IMPOSSIBLE_TRAVEL) {
+            double[] far = CITIES[random.nextInt(CITIES.length)];
+            lat = far[0] + random.nextGaussian() * 0.1;
+            lon = far[1] + random.nextGaussian() * 0.1;
+        } else if (kind == Kind.UNUSUAL_AMOUNT) {
+            amount = typicalSpend[c] * (20 + random.nextDouble() * 30);
+        }
+        tallies[kind.ordinal()]++;
+        sb.append("{\"card_id\":\"").append(cards[c])
+                .append("\",\"merchant_id\":\"m-").append(random.nextInt(merchants))
+                .append("\",\"amount\":").append(Math.round(amount * 100) / 100.0)
+                .append(",\"currency\":\"").append(CURRENCIES[random.nextInt(CURRENCIES.length)])
+                .append("\",\"lat\":").append(Math.round(lat * 1e5) / 1e5)
+                .append(",\"lon\":").append(Math.round(lon * 1e5) / 1e5)
+                .append(",\"event_time\":").append(eventTime).append("}\n");
+    }
+}

@@ -1,0 +1,87 @@
+package dev.freshet.app.server;
+
+import dev.freshet.aggregation.FeatureVector;
+import dev.freshet.aggregation.plan.CompiledView;
+import dev.freshet.engine.EventBatch;
+import dev.freshet.engine.embedded.EmbeddedEngine;
+import dev.freshet.engine.embedded.EngineStats;
+import dev.freshet.serving.http.ServingEngine;
+import dev.freshet.storage.LogOverloadedException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Presents the embedded engine to the HTTP layer. */
+public final class EngineAdapter implements ServingEngine {
+    private final EmbeddedEngine engine;
+
+    public EngineAdapter(EmbeddedEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public List<CompiledView> views() {
+        return engine.views();
+    }
+
+    @Override
+    public boolean read(String view, Object key, long t, FeatureVector out) {
+        return engine.read(view, key, t, out);
+    }
+
+    @Override
+    public CompletableFuture<long[]> append(String source, EventBatch events) {
+        return engine.append(source, events).thenApply(r -> new long[] {r.firstOffset(), r.endOffset()});
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitApplied(String source, long endOffset) {
+        return engine.awaitApplied(source, endOffset);
+    }
+
+    @Override
+    public boolean isReady() {
+        return engine.isReady();
+    }
+
+    @Override
+    public boolean isOverload(Throwable e) {
+        return e instanceof LogOverloadedException;
+    }
+
+    @Override
+    public Map<String, Double> gauges() {
+        EngineStats s = engine.stats();
+        Map<String, Double> g = new LinkedHashMap<>();
+        double state = 0;
+        double keys = 0;
+        for (EngineStats.ViewStats v : s.views().values()) {
+            state += v.stateBytes();
+            keys += v.keys();
+        }
+        g.put("state_bytes", state);
+        g.put("state_keys", keys);
+        double applied = 0;
+        double held = 0;
+        double late = 0;
+        double backlog = 0;
+        for (EngineStats.SourceStats src : s.sources().values()) {
+            applied += src.appliedEvents();
+            held += src.heldEvents();
+            late += src.drops().getOrDefault("LATE", 0L);
+            backlog += src.logEndOffset() - src.appliedOffset();
+        }
+        g.put("events_applied", applied);
+        g.put("events_held", held);
+        g.put("late_dropped_events", late);
+        g.put("apply_backlog_events", backlog);
+        g.put("queued_batches", (double) s.queuedBatches());
+        g.put("freshness_lag_ms", (double) s.lastApplyLagMillis());
+        g.put("checkpoint_duration_ms", (double) s.checkpoints().lastDurationMillis());
+        g.put("checkpoint_bytes", (double) s.checkpoints().lastBytes());
+        g.put("checkpoints_total", (double) s.checkpoints().count());
+        g.put("ready", s.ready() ? 1.0 : 0.0);
+        return g;
+    }
+}

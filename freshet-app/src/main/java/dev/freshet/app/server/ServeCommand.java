@@ -1,0 +1,91 @@
+package dev.freshet.app.server;
+
+import dev.freshet.engine.embedded.EmbeddedEngine;
+import dev.freshet.engine.embedded.EngineOptions;
+import dev.freshet.model.FeatureRepository;
+import dev.freshet.serving.http.FreshetHttpServer;
+import dev.freshet.serving.http.ServerOptions;
+import dev.freshet.storage.rocksdb.EmbeddedStorage;
+import dev.freshet.storage.rocksdb.FsyncPolicy;
+import dev.freshet.storage.rocksdb.StorageOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code freshet serve}: the embedded server (HTTP ingest and serving over a RocksDB log). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the embedded Freshet server: HTTP ingest into a durable local log, in-memory aggregation,",
+                "feature serving (native and Feast-compatible), health, readiness and Prometheus metrics.",
+                "Ctrl-C stops it cleanly (final checkpoint)."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--repo", required = true, description = "Feature repository folder.")
+    Path repo;
+
+    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory (log, checkpoints, dead letters; default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (0 = any free port; default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--token", description = "Require 'Authorization: Bearer <token>' on write endpoints (or set FRESHET_TOKEN).")
+    String token;
+
+    @Option(names = "--fsync", defaultValue = "ALWAYS", description = "Log fsync policy: ALWAYS, INTERVAL or NEVER (default: ${DEFAULT-VALUE}; see docs/STORAGE.md).")
+    FsyncPolicy fsync;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "30s", description = "Time between checkpoints, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
+    String checkpointInterval;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        FeatureRepository r = dev.freshet.app.cli.RepositoryOptions.loadOrReport(repo, spec.commandLine().getErr());
+        if (r == null) {
+            return 1;
+        }
+        String tok = token != null ? token : System.getenv("FRESHET_TOKEN");
+        try (Running running = Running.start(r, data, port, tok, fsync, dev.freshet.model.Durations.parse(checkpointInterval).orElse(Duration.ofSeconds(30)))) {
+            out.printf("Freshet serving %s on http://localhost:%d (data: %s)%n", repo, running.port(), data.toAbsolutePath());
+            out.printf("  POST /v1/sources/{source}/events   POST /v1/features   POST /get-online-features%n");
+            out.printf("  GET  /health  /ready  /metrics%n");
+            out.flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** A running embedded server: storage, engine and HTTP, closed in reverse order. */
+    public record Running(EmbeddedStorage storage, EmbeddedEngine engine, FreshetHttpServer http) implements AutoCloseable {
+        public static Running start(FeatureRepository repo, Path data, int port, String token, FsyncPolicy fsync,
+                                    Duration checkpointInterval) {
+            EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults().withFsync(fsync, Duration.ofMillis(100)));
+            EmbeddedEngine engine = EmbeddedEngine.start(repo, storage, EngineOptions.defaults().withCheckpointInterval(checkpointInterval),
+                    Clock.systemUTC());
+            ServerOptions options = ServerOptions.defaults(port);
+            FreshetHttpServer http = FreshetHttpServer.start(new EngineAdapter(engine), repo,
+                    new ServerOptions(port, token, options.maxBodyBytes(), options.maxEventsPerRequest(), options.maxEntities()),
+                    Clock.systemUTC());
+            return new Running(storage, engine, http);
+        }
+
+        public int port() {
+            return http.port();
+        }
+
+        @Override
+        public void close() {
+            http.close();
+            engine.close();
+            storage.close();
+        }
+    }
+}
