@@ -67,14 +67,28 @@ public final class ServeCommand implements Callable<Integer> {
     public record Running(EmbeddedStorage storage, EmbeddedEngine engine, FreshetHttpServer http) implements AutoCloseable {
         public static Running start(FeatureRepository repo, Path data, int port, String token, FsyncPolicy fsync,
                                     Duration checkpointInterval) {
+            ServerOptions d = ServerOptions.defaults(port);
+            return start(repo, data, new ServerOptions(port, token, d.maxBodyBytes(), d.maxEventsPerRequest(), d.maxEntities()),
+                    fsync, checkpointInterval, Clock.systemUTC());
+        }
+
+        /** Starts storage, engine and HTTP with explicit limits and clock (tests inject a manual clock). */
+        public static Running start(FeatureRepository repo, Path data, ServerOptions server, FsyncPolicy fsync,
+                                    Duration checkpointInterval, java.time.InstantSource clock) {
             EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults().withFsync(fsync, Duration.ofMillis(100)));
-            EmbeddedEngine engine = EmbeddedEngine.start(repo, storage, EngineOptions.defaults().withCheckpointInterval(checkpointInterval),
-                    Clock.systemUTC());
-            ServerOptions options = ServerOptions.defaults(port);
-            FreshetHttpServer http = FreshetHttpServer.start(new EngineAdapter(engine), repo,
-                    new ServerOptions(port, token, options.maxBodyBytes(), options.maxEventsPerRequest(), options.maxEntities()),
-                    Clock.systemUTC());
-            return new Running(storage, engine, http);
+            try {
+                EmbeddedEngine engine = EmbeddedEngine.start(repo, storage,
+                        EngineOptions.defaults().withCheckpointInterval(checkpointInterval), clock);
+                try {
+                    return new Running(storage, engine, FreshetHttpServer.start(new EngineAdapter(engine), repo, server, clock));
+                } catch (RuntimeException e) {
+                    engine.close();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                storage.close();
+                throw e;
+            }
         }
 
         public int port() {

@@ -1,0 +1,253 @@
+package dev.freshet.app.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshet.model.FeatureRepository;
+import dev.freshet.model.yaml.RepositoryLoader;
+import dev.freshet.serving.http.ServerOptions;
+import dev.freshet.storage.rocksdb.FsyncPolicy;
+import dev.freshet.testkit.ManualClock;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The embedded server end to end through real HTTP on a free port, with real RocksDB storage and
+ * an injected clock: ingest → read, read-after-write, decay, late events, Feast shapes, auth,
+ * limits and a battery of bad inputs after which nothing accepted is lost.
+ */
+class EmbeddedServerE2ETest {
+    static final FeatureRepository FRAUD = RepositoryLoader.load(Path.of("..", "examples", "fraud")).repositoryOrThrow();
+    static final long T0 = 1_800_000_000_000L;
+    static final String TOKEN = "s3cret";
+
+    @TempDir
+    Path data;
+    ManualClock clock;
+    ServeCommand.Running server;
+    HttpClient http;
+    final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void start() {
+        clock = new ManualClock(T0);
+        server = ServeCommand.Running.start(FRAUD, data, new ServerOptions(0, TOKEN, 64 * 1024, 100, 50), FsyncPolicy.ALWAYS,
+                Duration.ofMinutes(10), clock);
+        server.engine().awaitReady().join();
+        http = HttpClient.newHttpClient();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    record Resp(int status, String contentType, JsonNode body) {
+    }
+
+    Resp post(String path, String contentType, String body, boolean auth) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        if (auth) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode node = r.body().isBlank() ? json.nullNode() : json.readTree(r.body());
+        return new Resp(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), node);
+    }
+
+    Resp get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Resp(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+                r.body().startsWith("{") ? json.readTree(r.body()) : json.getNodeFactory().textNode(r.body()));
+    }
+
+    static String txn(String card, double amount, String currency, long eventTime) {
+        return "{\"card_id\":\"" + card + "\",\"merchant_id\":\"m1\",\"amount\":" + amount + ",\"currency\":\"" + currency
+                + "\",\"lat\":40.7,\"lon\":-74.0,\"event_time\":" + eventTime + "}";
+    }
+
+    Resp ingest(String... events) throws IOException, InterruptedException {
+        return post("/v1/sources/transactions/events?wait=applied", "application/json", "[" + String.join(",", events) + "]", true);
+    }
+
+    JsonNode features(String card) throws IOException, InterruptedException {
+        Resp r = post("/v1/features", "application/json", "{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\""
+                + card + "\",\"lat\":48.86,\"lon\":2.35}]}", false);
+        assertEquals(200, r.status(), r.body().toString());
+        return r.body();
+    }
+
+    static JsonNode value(JsonNode resp, String feature) {
+        JsonNode names = resp.get("features");
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).asText().equals(feature)) {
+                return resp.get("results").get(0).get("values").get(i);
+            }
+        }
+        throw new AssertionError("no feature " + feature);
+    }
+
+    static String status(JsonNode resp, String feature) {
+        JsonNode names = resp.get("features");
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).asText().equals(feature)) {
+                return resp.get("results").get(0).get("statuses").get(i).asText();
+            }
+        }
+        throw new AssertionError("no feature " + feature);
+    }
+
+    @Test
+    void ingestedEventsAreReadBackAfterWaitApplied() throws Exception {
+        Resp r = ingest(txn("c1", 10, "USD", T0 - 2000), txn("c1", 30, "EUR", T0 - 1000));
+        assertEquals(200, r.status(), r.body().toString());
+        assertEquals(2, r.body().get("accepted").asInt());
+        assertTrue(r.body().get("applied").asBoolean());
+        clock.advance(1);
+        JsonNode f = features("c1");
+        assertEquals(2, value(f, "card_txn:txn_count_5m").asInt());
+        assertEquals(40.0, value(f, "card_txn:amount_sum_1h").asDouble(), 1e-9);
+        assertEquals(20.0, value(f, "card_txn:amount_avg_1h").asDouble(), 1e-9);
+        assertEquals(1, value(f, "card_txn:foreign_txn_count_1h").asInt());
+        assertEquals("PRESENT", status(f, "distance_from_last_txn_km"));
+        assertTrue(value(f, "distance_from_last_txn_km").asDouble() > 5000, "New York to Paris");
+        JsonNode unknown = features("never-seen");
+        assertEquals(0, value(unknown, "card_txn:txn_count_5m").asInt());
+        assertEquals("NOT_FOUND", status(unknown, "card_txn:amount_avg_1h"));
+    }
+
+    @Test
+    void windowedCountDecaysToZeroWithoutNewEvents() throws Exception {
+        ingest(txn("c2", 5, "USD", T0 - 10));
+        clock.advance(1);
+        assertEquals(1, value(features("c2"), "card_txn:txn_count_5m").asInt());
+        clock.advance(Duration.ofMinutes(6).toMillis());
+        JsonNode later = features("c2");
+        assertEquals(0, value(later, "card_txn:txn_count_5m").asInt(), "5-minute count decays with no new event");
+        assertEquals(1, value(later, "card_txn:txn_count_1h").asInt());
+        assertEquals(1, value(later, "card_txn:txn_count_lifetime").asInt());
+    }
+
+    @Test
+    void lateEventsAreCountedAndDeadLetteredNotApplied() throws Exception {
+        ingest(txn("c3", 5, "USD", T0 - 1000));
+        Resp late = ingest(txn("c3", 7, "USD", T0 - Duration.ofMinutes(30).toMillis()));
+        assertEquals(200, late.status(), "a late event is accepted into the log, then dropped by the engine");
+        clock.advance(1);
+        assertEquals(1, value(features("c3"), "card_txn:txn_count_lifetime").asInt());
+        assertEquals(1L, server.engine().stats().sources().get("transactions").drops().get("LATE"));
+        assertEquals(1, server.storage().deadLetters().count());
+        assertTrue(get("/metrics").body().asText().contains("freshet_late_dropped_events 1.0"));
+    }
+
+    @Test
+    void feastCompatibleEndpointUsesFeastShapes() throws Exception {
+        ingest(txn("c4", 12.5, "USD", T0 - 100));
+        clock.advance(1);
+        Resp r = post("/get-online-features", "application/json",
+                "{\"features\":[\"card_txn:txn_count_5m\",\"card_txn:amount_avg_1h\"],\"entities\":{\"card_id\":[\"c4\",\"zz\"]}}", false);
+        assertEquals(200, r.status(), r.body().toString());
+        assertEquals("[\"card_id\",\"txn_count_5m\",\"amount_avg_1h\"]", r.body().get("metadata").get("feature_names").toString());
+        JsonNode results = r.body().get("results");
+        assertEquals("[\"c4\",\"zz\"]", results.get(0).get("values").toString());
+        assertEquals("[1,0]", results.get(1).get("values").toString());
+        assertEquals("[\"PRESENT\",\"NOT_FOUND\"]", results.get(2).get("statuses").toString());
+        assertEquals("1970-01-01T00:00:00Z", results.get(2).get("event_timestamps").get(1).asText());
+        Resp full = post("/get-online-features", "application/json",
+                "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":{\"card_id\":[\"c4\"]},\"full_feature_names\":true}", false);
+        assertEquals("card_txn__txn_count_5m", full.body().get("metadata").get("feature_names").get(1).asText());
+    }
+
+    @Test
+    void writesNeedTheBearerToken() throws Exception {
+        Resp none = post("/v1/sources/transactions/events", "application/json", "[" + txn("c5", 1, "USD", T0) + "]", false);
+        assertEquals(401, none.status());
+        assertEquals("application/problem+json", none.contentType());
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/v1/sources/transactions/events")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer nope").POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode());
+        assertEquals(200, get("/health").status());
+        assertEquals(200, get("/ready").status());
+    }
+
+    static Stream<Arguments> badRequests() {
+        String ok = txn("cx", 1, "USD", T0 - 5);
+        String many = String.join(",", java.util.Collections.nCopies(101, ok));
+        String ingest = "/v1/sources/transactions/events";
+        return Stream.of(
+                Arguments.of("malformed JSON", ingest, "application/json", "[{\"card_id\": ", 400),
+                Arguments.of("not an array or object", ingest, "application/json", "42", 400),
+                Arguments.of("garbage", ingest, "application/json", "hello", 400),
+                Arguments.of("empty array", ingest, "application/json", "[]", 400),
+                Arguments.of("empty body", ingest, "application/json", "", 400),
+                Arguments.of("all events invalid", ingest, "application/json", "[{\"card_id\":1}]", 400),
+                Arguments.of("missing field", ingest, "application/json", "[{\"card_id\":\"c\"}]", 400),
+                Arguments.of("wrong type", ingest, "application/json", "[{\"card_id\":\"c\",\"merchant_id\":\"m\",\"amount\":\"1\",\"currency\":\"USD\",\"lat\":1,\"lon\":1,\"event_time\":1}]", 400),
+                Arguments.of("unknown field", ingest, "application/json", "[{\"card_id\":\"c\",\"merchant_id\":\"m\",\"amount\":1,\"currency\":\"USD\",\"lat\":1,\"lon\":1,\"event_time\":1,\"x\":1}]", 400),
+                Arguments.of("text/plain", ingest, "text/plain", "[" + ok + "]", 415),
+                Arguments.of("xml", ingest, "application/xml", "<a/>", 415),
+                Arguments.of("no content type", ingest, null, "[" + ok + "]", 415),
+                Arguments.of("too many events", ingest, "application/json", "[" + many + "]", 413),
+                Arguments.of("body too large", ingest, "application/json", "[" + "\"x\",".repeat(40_000) + "1]", 413),
+                Arguments.of("unknown source", "/v1/sources/nope/events", "application/json", "[" + ok + "]", 404),
+                Arguments.of("unknown route", "/v1/nothing", "application/json", "{}", 404),
+                Arguments.of("features: malformed", "/v1/features", "application/json", "{", 400),
+                Arguments.of("features: not an object", "/v1/features", "application/json", "[]", 400),
+                Arguments.of("features: none requested", "/v1/features", "application/json", "{\"entities\":[{\"card_id\":\"c\"}]}", 400),
+                Arguments.of("features: both list and service", "/v1/features", "application/json",
+                        "{\"features\":[\"card_txn:txn_count_5m\"],\"feature_service\":\"fraud_model_v1\",\"entities\":[]}", 400),
+                Arguments.of("features: unknown service", "/v1/features", "application/json", "{\"feature_service\":\"nope\",\"entities\":[]}", 404),
+                Arguments.of("features: unknown view", "/v1/features", "application/json", "{\"features\":[\"nope:x\"],\"entities\":[]}", 404),
+                Arguments.of("features: unknown feature", "/v1/features", "application/json", "{\"features\":[\"card_txn:nope\"],\"entities\":[]}", 404),
+                Arguments.of("features: bad reference", "/v1/features", "application/json", "{\"features\":[\"nocolon\"],\"entities\":[]}", 400),
+                Arguments.of("features: reference not a string", "/v1/features", "application/json", "{\"features\":[1],\"entities\":[]}", 400),
+                Arguments.of("features: entities not a list", "/v1/features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":{}}", 400),
+                Arguments.of("features: missing join key", "/v1/features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[{\"x\":1}]}", 400),
+                Arguments.of("features: join key wrong type", "/v1/features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[{\"card_id\":5}]}", 400),
+                Arguments.of("features: missing request field", "/v1/features", "application/json", "{\"features\":[\"distance_from_last_txn_km\"],\"entities\":[{\"card_id\":\"c\"}]}", 400),
+                Arguments.of("features: request field wrong type", "/v1/features", "application/json", "{\"features\":[\"distance_from_last_txn_km\"],\"entities\":[{\"card_id\":\"c\",\"lat\":\"n\",\"lon\":1}]}", 400),
+                Arguments.of("features: row not an object", "/v1/features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[1]}", 400),
+                Arguments.of("features: too many entities", "/v1/features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":["
+                        + String.join(",", java.util.Collections.nCopies(51, "{\"card_id\":\"c\"}")) + "]}", 413),
+                Arguments.of("features: bad read_time", "/v1/features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[],\"read_time\":\"x\"}", 400),
+                Arguments.of("feast: entities not columns", "/get-online-features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[]}", 400),
+                Arguments.of("feast: ragged columns", "/get-online-features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":{\"card_id\":[\"a\"],\"lat\":[1,2]}}", 400),
+                Arguments.of("feast: column not an array", "/get-online-features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":{\"card_id\":\"a\"}}", 400),
+                Arguments.of("feast: nested value", "/get-online-features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":{\"card_id\":[{\"a\":1}]}}", 400));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badInputGetsAClearErrorAndLosesNothing(String name, String path, String contentType, String body, int status) throws Exception {
+        Resp before = ingest(txn("keep", 3, "USD", T0 - 50));
+        assertEquals(200, before.status());
+        Resp r = post(path, contentType, body, true);
+        assertEquals(status, r.status(), name + ": " + r.body());
+        assertEquals("application/problem+json", r.contentType(), name);
+        assertTrue(r.body().get("detail").asText().length() > 5, name + ": says what is wrong: " + r.body());
+        clock.advance(1);
+        assertEquals(1, value(features("keep"), "card_txn:txn_count_lifetime").asInt(), "server up, accepted event kept");
+    }
+}
