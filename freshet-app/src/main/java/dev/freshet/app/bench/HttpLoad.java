@@ -45,14 +45,15 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
-    private Future<Integer> send(String path, Buffer body) {
+    private Future<Integer> send(String path, Buffer body, String contentType) {
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setPort(port).setHost("127.0.0.1")
-                .putHeader("Content-Type", "application/json");
+                .putHeader("Content-Type", contentType);
         return client.request(o).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()));
     }
 
     /** Open-loop: {@code rate} requests/s for {@code seconds}; bodies from {@code bodies(i)}. */
-    public Result fixedRate(String path, IntFunction<Buffer> bodies, int rate, double seconds) throws InterruptedException {
+    public Result fixedRate(String path, IntFunction<Buffer> bodies, int rate, double seconds, String contentType)
+            throws InterruptedException {
         long total = (long) (rate * seconds);
         Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong errors = new AtomicLong();
@@ -66,7 +67,7 @@ public final class HttpLoad implements AutoCloseable {
             while (sent[0] < total && start + sent[0] * intervalNanos <= now) {
                 long due = start + sent[0] * intervalNanos;
                 int i = (int) sent[0]++;
-                send(path, bodies.apply(i)).onComplete(ar -> {
+                send(path, bodies.apply(i), contentType).onComplete(ar -> {
                     long micros = Math.max(1, (System.nanoTime() - due) / 1000);
                     synchronized (h) {
                         h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
@@ -87,7 +88,8 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     /** Closed-loop: keeps {@code inFlight} requests outstanding for {@code seconds}. */
-    public Result maxRate(String path, IntFunction<Buffer> bodies, int inFlight, double seconds) throws InterruptedException {
+    public Result maxRate(String path, IntFunction<Buffer> bodies, int inFlight, double seconds, String contentType)
+            throws InterruptedException {
         Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong completed = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -96,20 +98,20 @@ public final class HttpLoad implements AutoCloseable {
         CountDownLatch done = new CountDownLatch(inFlight);
         long start = System.nanoTime();
         for (int w = 0; w < inFlight; w++) {
-            vertx.runOnContext(v -> loop(path, bodies, end, h, completed, errors, counter, done));
+            vertx.runOnContext(v -> loop(path, bodies, contentType, end, h, completed, errors, counter, done));
         }
         done.await((long) (seconds * 10 + 30), TimeUnit.SECONDS);
         return new Result(h, completed.get(), errors.get(), (System.nanoTime() - start) / 1e9);
     }
 
-    private void loop(String path, IntFunction<Buffer> bodies, long end, Histogram h, AtomicLong completed, AtomicLong errors,
+    private void loop(String path, IntFunction<Buffer> bodies, String contentType, long end, Histogram h, AtomicLong completed, AtomicLong errors,
                       AtomicLong counter, CountDownLatch done) {
         if (System.nanoTime() >= end) {
             done.countDown();
             return;
         }
         long t0 = System.nanoTime();
-        send(path, bodies.apply((int) counter.getAndIncrement())).onComplete(ar -> {
+        send(path, bodies.apply((int) counter.getAndIncrement()), contentType).onComplete(ar -> {
             synchronized (h) {
                 h.recordValue(Math.max(1, Math.min((System.nanoTime() - t0) / 1000, h.getHighestTrackableValue())));
             }
@@ -117,7 +119,7 @@ public final class HttpLoad implements AutoCloseable {
                 errors.incrementAndGet();
             }
             completed.incrementAndGet();
-            loop(path, bodies, end, h, completed, errors, counter, done);
+            loop(path, bodies, contentType, end, h, completed, errors, counter, done);
         });
     }
 

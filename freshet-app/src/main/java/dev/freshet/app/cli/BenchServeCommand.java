@@ -1,0 +1,130 @@
+package dev.freshet.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshet.app.bench.HttpLoad;
+import dev.freshet.app.demo.TransactionGenerator;
+import dev.freshet.app.server.ServeCommand;
+import dev.freshet.model.FeatureRepository;
+import dev.freshet.serving.http.ServerOptions;
+import dev.freshet.storage.rocksdb.FsyncPolicy;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code freshet bench serve}: the embedded server under load on loopback. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Start the embedded server in process and load it over loopback HTTP: batched JSON ingest rate,",
+                "serving latency (1 entity x all fraud features, fixed offered rate, coordinated omission corrected),",
+                "maximum serving rate, and freshness (ingest with wait=applied at half the maximum ingest rate).",
+                "Prints progress, then one JSON object."})
+public final class BenchServeCommand implements Callable<Integer> {
+    @Option(names = "--repo", defaultValue = "examples/fraud", description = "Feature repository (default: ${DEFAULT-VALUE}).")
+    Path repo;
+
+    @Option(names = "--cards", defaultValue = "10000", description = "Cards preloaded and read (default: ${DEFAULT-VALUE}).")
+    int cards;
+
+    @Option(names = "--rate", defaultValue = "20000", description = "Offered serving rate, requests/s (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Seconds per phase (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--batch", defaultValue = "1000", description = "Events per ingest request (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--fsync", defaultValue = "ALWAYS", description = "Log fsync policy (default: ${DEFAULT-VALUE}).")
+    FsyncPolicy fsync;
+
+    @Option(names = "--json", description = "Progress to stderr; only the JSON line on stdout.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        var log = json ? spec.commandLine().getErr() : out;
+        FeatureRepository r = RepositoryOptions.loadOrReport(repo, spec.commandLine().getErr());
+        if (r == null) {
+            return 1;
+        }
+        Path data = Files.createTempDirectory("freshet-bench-serve-");
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "serve");
+        ServerOptions options = new ServerOptions(0, null, 64 << 20, 100_000, 1_000);
+        try (ServeCommand.Running server = ServeCommand.Running.start(r, data, options, fsync, Duration.ofMinutes(5), Clock.systemUTC());
+             HttpLoad load = new HttpLoad(server.port(), 64)) {
+            server.engine().awaitReady().join();
+            TransactionGenerator gen = new TransactionGenerator(cards, Math.max(100, cards / 5), 11);
+            // Pre-generated ingest bodies (generation is not measured).
+            Buffer[] bodies = new Buffer[64];
+            for (int i = 0; i < bodies.length; i++) {
+                bodies[i] = Buffer.buffer(gen.ndjson(batch, System.currentTimeMillis()));
+            }
+            String ingest = "/v1/sources/transactions/events";
+            log.println("phase 1: batched ingest, closed loop, 8 requests in flight, " + batch + " events each");
+            log.flush();
+            HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], 8, seconds, "application/x-ndjson");
+            double ingestRate = in.rps() * batch;
+            log.printf("  %.0f events/s (%d requests, %d errors)%n", ingestRate, in.completed(), in.errors());
+            result.put("ingest_events_per_second", Math.round(ingestRate));
+            result.put("ingest_errors", in.errors());
+
+            Buffer[] reads = new Buffer[1024];
+            for (int i = 0; i < reads.length; i++) {
+                reads[i] = Buffer.buffer("{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\""
+                        + gen.card((i * 7919) % cards) + "\",\"lat\":40.7,\"lon\":-74.0}]}");
+            }
+            log.println("phase 2: warm-up reads");
+            log.flush();
+            load.fixedRate("/v1/features", i -> reads[i % reads.length], Math.min(rate, 5000), Math.min(3, seconds), "application/json");
+            log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
+            log.flush();
+            HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
+            log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors)%n", fixed.percentileMillis(50),
+                    fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100), fixed.completed(), fixed.errors());
+            result.put("serve_rate", rate);
+            result.put("serve_p50_ms", round(fixed.percentileMillis(50)));
+            result.put("serve_p99_ms", round(fixed.percentileMillis(99)));
+            result.put("serve_p999_ms", round(fixed.percentileMillis(99.9)));
+            result.put("serve_errors", fixed.errors());
+            log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
+            log.flush();
+            HttpLoad.Result max = load.maxRate("/v1/features", i -> reads[i % reads.length], 64, seconds, "application/json");
+            log.printf("  %.0f req/s (p99 %.3f ms, %d errors)%n", max.rps(), max.percentileMillis(99), max.errors());
+            result.put("serve_max_rps", Math.round(max.rps()));
+
+            int half = (int) Math.max(1, ingestRate / 2 / batch);
+            log.printf("phase 5: freshness: %d ingest requests/s (half the maximum) with wait=applied%n", half);
+            log.flush();
+            HttpLoad.Result fresh = load.fixedRate(ingest + "?wait=applied", i -> bodies[i % bodies.length], half, seconds,
+                    "application/x-ndjson");
+            log.printf("  accept-to-visible incl. HTTP and fsync: p50 %.3f ms, p99 %.3f ms (%d errors)%n",
+                    fresh.percentileMillis(50), fresh.percentileMillis(99), fresh.errors());
+            result.put("freshness_p50_ms", round(fresh.percentileMillis(50)));
+            result.put("freshness_p99_ms", round(fresh.percentileMillis(99)));
+            result.put("freshness_definition", "ingest request with wait=applied: HTTP round trip + durable log append (fsync "
+                    + fsync + ") + application, at half the maximum ingest rate");
+            result.put("cards", cards);
+            result.put("fsync", fsync.name());
+            result.put("cpus", Runtime.getRuntime().availableProcessors());
+            result.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
+        }
+        out.println(new ObjectMapper().writeValueAsString(result));
+        out.flush();
+        return 0;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
