@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
         AtomicBoolean stop = new AtomicBoolean();
         Thread hook = new Thread(() -> stop.set(true));
         Runtime.getRuntime().addShutdownHook(hook);
-        try (ServeCommand.Running server = ServeCommand.Running.start(r, dir, port, null, FsyncPolicy.ALWAYS, Duration.ofSeconds(10))) {
+        try (ServeCommand.Running server = startOnFreePort(r, dir)) {
             String base = "http://localhost:" + server.port();
             out.printf("Freshet demo: serving %s at %s (data: %s)%n", repo, base, dir);
             out.printf("  try: curl -s %s/v1/features -H 'Content-Type: application/json' -d '{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\"card-000001\",\"lat\":40.7,\"lon\":-74.0}]}'%n", base);
@@ -82,6 +82,19 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("demo finished cleanly");
         out.flush();
         return 0;
+    }
+
+    /** Starts on --port, or on any free port when that one is taken (the URL is printed either way). */
+    private ServeCommand.Running startOnFreePort(FeatureRepository r, Path dir) {
+        try {
+            return ServeCommand.Running.start(r, dir, port, null, FsyncPolicy.ALWAYS, Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            if (port == 0) {
+                throw e;
+            }
+            spec.commandLine().getErr().println("port " + port + " is not available (" + e.getMessage() + "); using a free port");
+            return ServeCommand.Running.start(r, dir, 0, null, FsyncPolicy.ALWAYS, Duration.ofSeconds(10));
+        }
     }
 
     private void run(String base, Duration runFor, AtomicBoolean stop, PrintWriter out) throws Exception {
