@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * first/last/last_n the chosen event's own time.
  */
 class ArrivalOrderAndTimestampTest {
-    private static final AggregationParams THREE = new AggregationParams(3, 0, 0.5, 12);
+    private static final AggregationParams THREE = new AggregationParams(3, 0, 0.5, 12, 0.01);
 
     private static List<WindowSpec> kinds() {
         return List.of(hopping(10_000, 1_000), hopping(10_000, 1), session(5_000), lifetime());

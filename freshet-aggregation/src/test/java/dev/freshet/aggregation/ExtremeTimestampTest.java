@@ -16,13 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.freshet.testkit.TestEvent;
 import dev.freshet.testkit.TestStreams;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Negative timestamps and timestamps at the ends of the {@code long} range: no exception, no
- * wrap-around, the same values as the brute-force oracle (where the oracle's own arithmetic does not
- * overflow) or as computed by hand (where it would).
+ * wrap-around, and the same values as the brute-force oracle (whose window bounds are exact over the
+ * whole range) for random streams running into both ends and for hand-made examples, which also
+ * state their expected counts.
  */
 class ExtremeTimestampTest {
     private static final long MIN = Long.MIN_VALUE;
@@ -48,21 +50,59 @@ class ExtremeTimestampTest {
         }
     }
 
+    /** Streams starting at Long.MIN_VALUE (early event times saturate there): windows reach below the range. */
     @Test
-    void streamsNearLongMinValueMatchTheOracle() {
-        long start = MIN + 1_000_000;
-        OracleHarness.check(7, hoppingAndSliding(), stream(7, start), 10_000, 1_000);
-        OracleHarness.check(7, OracleHarness.allFunctions("session", 1_500, 0), stream(7, start), 1_500, 0);
-        OracleHarness.check(7, OracleHarness.allFunctions("lifetime", 0, 0), stream(7, start), 0, 0);
+    void streamsStartingAtLongMinValueMatchTheOracle() {
+        for (long seed = 7; seed <= 9; seed++) {
+            for (long start : new long[] {MIN, MIN + 5_000}) {
+                OracleHarness.check(seed, hoppingAndSliding(), stream(seed, start), 10_000, 1_000);
+                OracleHarness.check(seed, OracleHarness.allFunctions("tumbling", 7_000, 7_000), stream(seed, start), 7_000, 7_000);
+                OracleHarness.check(seed, OracleHarness.allFunctions("session", 1_500, 0), stream(seed, start), 1_500, 0);
+                OracleHarness.check(seed, OracleHarness.allFunctions("lifetime", 0, 0), stream(seed, start), 0, 0);
+            }
+        }
     }
 
+    /**
+     * Streams running into Long.MAX_VALUE (their last arrivals and future events pile up there),
+     * read up to MAX itself, where ceil(t/H)*H is beyond the range. Events at exactly MAX are never
+     * applied: no read time lies after them.
+     */
     @Test
-    void streamsNearLongMaxValueMatchTheOracle() {
-        // Read times stay below MAX - 1000 so that the oracle's ceil(t/H)*H does not overflow.
-        long start = MAX - 1_000_000;
-        OracleHarness.check(8, hoppingAndSliding(), stream(8, start), 10_000, 1_000);
-        OracleHarness.check(8, OracleHarness.allFunctions("session", 1_500, 0), stream(8, start), 1_500, 0);
-        OracleHarness.check(8, OracleHarness.allFunctions("lifetime", 0, 0), stream(8, start), 0, 0);
+    void streamsRunningIntoLongMaxValueMatchTheOracle() {
+        for (long seed = 8; seed <= 10; seed++) {
+            for (long start : new long[] {MAX - 50_000, MAX - 70_000}) {
+                OracleHarness.check(seed, hoppingAndSliding(), stream(seed, start), 10_000, 1_000);
+                OracleHarness.check(seed, OracleHarness.allFunctions("tumbling", 7_000, 7_000), stream(seed, start), 7_000, 7_000);
+                OracleHarness.check(seed, OracleHarness.allFunctions("session", 1_500, 0), stream(seed, start), 1_500, 0);
+                OracleHarness.check(seed, OracleHarness.allFunctions("lifetime", 0, 0), stream(seed, start), 0, 0);
+            }
+        }
+    }
+
+    /** Every function over the window shapes of {@link #everyShape}, for the oracle. */
+    private static List<OracleHarness.Case> everyShapeForTheOracle() {
+        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1));
+        cases.addAll(OracleHarness.allFunctions("hopping", 100, 1));
+        cases.addAll(OracleHarness.allFunctions("hopping", 10_000, 1_000));
+        cases.addAll(OracleHarness.allFunctions("tumbling", 1_000, 1_000));
+        cases.addAll(OracleHarness.allFunctions("session", 1_000, 0));
+        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        return cases;
+    }
+
+    /**
+     * The hand-made examples' events (key, event time; available at their event time, in this
+     * arrival order, with varied inputs) through every function, checked against the oracle.
+     */
+    private static void assertOracleAgrees(List<OracleHarness.Case> cases, Object[][] events, long... readTimes) {
+        List<TestEvent> arrivals = new ArrayList<>();
+        for (int i = 0; i < events.length; i++) {
+            long t = (Long) events[i][1];
+            Object[] v = txn((String) events[i][0], t, "m" + (i % 2), (double) (1 << i), (long) i - 1, i % 3 != 0);
+            arrivals.add(new TestEvent(i, t, v));
+        }
+        OracleHarness.checkAt(cases, arrivals, Arrays.stream(readTimes).sorted().boxed().toList(), "hand-made");
     }
 
     private static ViewFixture everyShape() {
@@ -109,6 +149,8 @@ class ExtremeTimestampTest {
                 () -> assertEquals(MAX - 5_000, v.eventTime(f.index("first"))),
                 () -> assertEquals(4.0, v.value(f.index("last"))),
                 () -> assertEquals(MAX - 2, v.eventTime(f.index("last"))));
+        assertOracleAgrees(everyShapeForTheOracle(), new Object[][] {{"c", MAX - 5_000}, {"c", MAX - 700}, {"c", MAX - 2}},
+                MAX - 5_000, MAX - 4_999, MAX - 808, MAX - 807, MAX - 701, MAX - 2, MAX - 1, MAX);
     }
 
     @Test
@@ -137,6 +179,22 @@ class ExtremeTimestampTest {
         assertCounts(f, MIN + 10_000, 4, 0, 1, 0, 0, 4);
         assertCounts(f, MIN + 10_001, 3, 0, 1, 0, 0, 4);
         assertCounts(f, MIN + 1_000_000_000L, 0, 0, 0, 0, 0, 4);
+        assertOracleAgrees(everyShapeForTheOracle(),
+                new Object[][] {{"c", MIN}, {"c", MIN + 1}, {"c", MIN + 150}, {"c", MIN + 1_500}},
+                MIN, MIN + 1, MIN + 2, MIN + 151, MIN + 807, MIN + 808, MIN + 809, MIN + 1_501, MIN + 10_000, MIN + 10_001,
+                MIN + 1_000_000_000L);
+    }
+
+    /** Events at both ends of the range are 2^64 - 2 ms apart, not -2: they never share a session. */
+    @Test
+    void aSessionNeverBridgesTheWholeLongRange() {
+        ViewFixture f = ViewFixture.of(agg("session", COUNT, null, session(1_000)), agg("lifetime", COUNT, null, lifetime()));
+        f.apply(txn("c", MIN, 1.0));
+        f.apply(txn("c", MAX - 1, 2.0));
+        assertEquals(1L, f.value("c", MAX, "session"));
+        assertEquals(2L, f.value("c", MAX, "lifetime"));
+        assertOracleAgrees(OracleHarness.allFunctions("session", 1_000, 0), new Object[][] {{"c", MIN}, {"c", MAX - 1}},
+                MIN + 1, MIN + 1_000, MIN + 1_001, MAX - 1, MAX);
     }
 
     @Test
@@ -152,5 +210,9 @@ class ExtremeTimestampTest {
         f.apply(txn("hi", MAX - 1, 1.0));
         assertEquals(2L, f.value("hi", MAX, "week"));
         assertEquals(1L, f.value("hi", MAX, "day"));
+        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 7 * day, day));
+        cases.addAll(OracleHarness.allFunctions("tumbling", day, day));
+        assertOracleAgrees(cases, new Object[][] {{"lo", MIN}, {"lo", MIN + 3 * day}, {"hi", MAX - 3 * day}, {"hi", MAX - 1}},
+                MIN, MIN + 3 * day + 1, MIN + 7 * day, MIN + 100 * day, MAX - 3 * day, MAX - day, MAX - 1, MAX);
     }
 }

@@ -22,6 +22,7 @@ import dev.freshet.testkit.BruteForceOracle;
 import dev.freshet.testkit.Expected;
 import dev.freshet.testkit.FieldReferences;
 import dev.freshet.testkit.OracleFeature;
+import dev.freshet.testkit.Quantiles;
 import dev.freshet.testkit.TestEvent;
 import dev.freshet.testkit.TestRow;
 import dev.freshet.testkit.TestStreams;
@@ -75,9 +76,10 @@ final class OracleHarness {
             for (String[] c : combos) {
                 AggregationFunction fn = AggregationFunction.parse(c[0]).orElseThrow();
                 String input = c[1];
-                String name = c[0] + "_" + (input == null ? "events" : input) + (filtered ? "_flagged" : "") + "_" + size;
-                AggregationParams params = new AggregationParams(3, fn == AggregationFunction.TOP_K ? 2 : 1000,
-                        0.9, 12);
+                String name = c[0] + "_" + (input == null ? "events" : input) + (filtered ? "_flagged" : "") + "_" + window
+                        + "_" + size + "_" + hop;
+                AggregationParams params = new AggregationParams(3, fn == AggregationFunction.TOP_K ? 2 : 0,
+                        0.9, 12, 0.01);
                 int inputIndex = input == null ? -1 : TestStreams.SCHEMA.indexOf(input);
                 boolean integral = "qty".equals(input);
                 cases.add(new Case(
@@ -95,17 +97,23 @@ final class OracleHarness {
         return ViewCompiler.compile(view, source(), CARD, FieldReferences::compile);
     }
 
+    /** max(available_at, event_time + 1): the first read time at which the event counts (see {@link #applicationOrder}). */
     static long effective(TestEvent e) {
         long et = (Long) e.get(TestStreams.EVENT_TIME);
         return Math.max(e.arrival(), et == Long.MAX_VALUE ? et : et + 1);
     }
 
-    /** Lateness in arrival order with the production tracker; then application order. */
+    /**
+     * Lateness in arrival order with the production tracker; then application order. An accepted
+     * event at {@code Long.MAX_VALUE} is left out: no read time lies after it, so the driver holds
+     * it forever (it applies an event only once its clock has passed the event time).
+     */
     static List<TestEvent> applicationOrder(List<TestEvent> arrivals) {
         WatermarkTracker wm = new WatermarkTracker(LATENESS, 1);
         List<TestEvent> accepted = new ArrayList<>();
         for (TestEvent e : arrivals) {
-            if (wm.offer(0, (Long) e.get(TestStreams.EVENT_TIME))) {
+            long et = (Long) e.get(TestStreams.EVENT_TIME);
+            if (wm.offer(0, et) && et != Long.MAX_VALUE) {
                 accepted.add(e);
             }
         }
@@ -113,7 +121,10 @@ final class OracleHarness {
         return accepted;
     }
 
-    /** Read times: random ones, every event time exactly, hop boundaries, and long after the end (decay). */
+    /**
+     * Read times: random ones, every event time exactly, hop boundaries, and long after the end
+     * (decay); saturated at {@code Long.MAX_VALUE} for streams that run up to it.
+     */
     static List<Long> readTimes(List<TestEvent> events, long seed, long size, long hop) {
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         long min = Long.MAX_VALUE;
@@ -124,25 +135,36 @@ final class OracleHarness {
             max = Math.max(max, Math.max(et, e.arrival()));
         }
         TreeSet<Long> times = new TreeSet<>();
+        long bound = max == Long.MAX_VALUE ? max : max + 1;
         for (int i = 0; i < 25; i++) {
-            times.add(r.nextLong(min, max + 1));
+            times.add(min < bound ? r.nextLong(min, bound) : min);
         }
+        times.add(max);
         for (int i = 0; i < 8; i++) {
             long et = (Long) events.get(r.nextInt(events.size())).get(TestStreams.EVENT_TIME);
             times.add(et);
             if (hop > 0) {
-                times.add(Math.ceilDiv(et, hop) * hop);
+                // the hop boundary at or after et, when it is a long
+                long ceil = Math.ceilDiv(et, hop);
+                if (ceil <= Long.MAX_VALUE / hop) {
+                    times.add(ceil * hop);
+                }
             }
         }
         long span = Math.max(size, 1000);
         for (long after : new long[] {1, span / 2, span - 1, span, span + 1, 2 * span + 7, 10 * span}) {
-            times.add(max + after);
+            times.add(max > Long.MAX_VALUE - after ? Long.MAX_VALUE : max + after);
         }
         return new ArrayList<>(times);
     }
 
     /** Replays the stream and checks every feature of every key at every read time. */
     static void check(long seed, List<Case> cases, List<TestEvent> arrivals, long size, long hop) {
+        checkAt(cases, arrivals, readTimes(arrivals, seed, size, hop), "seed=" + seed);
+    }
+
+    /** Replays the stream and checks every feature of every key at the given read times (ascending). */
+    static void checkAt(List<Case> cases, List<TestEvent> arrivals, List<Long> readTimes, String where) {
         CompiledView view = compile(cases);
         TileTable table = new TileTable(view, 8);
         TileTable.Reader reader = table.newReader();
@@ -157,7 +179,7 @@ final class OracleHarness {
         keys.add("card-never-seen");
         TestRow row = new TestRow(null);
         int next = 0;
-        for (long t : readTimes(arrivals, seed, size, hop)) {
+        for (long t : readTimes) {
             while (next < order.size() && effective(order.get(next)) <= t) {
                 TestEvent e = order.get(next++);
                 table.apply(row.reset(e.values()), e.seq());
@@ -166,7 +188,7 @@ final class OracleHarness {
                 table.read(key, t, out, reader);
                 for (int i = 0; i < cases.size(); i++) {
                     Expected want = oracle.evaluate(cases.get(i).oracle(), accepted, key, t);
-                    compare(cases.get(i), want, out, i, "seed=" + seed + " key=" + key + " t=" + t);
+                    compare(cases.get(i), want, out, i, where + " key=" + key + " t=" + t);
                 }
             }
         }
@@ -186,6 +208,13 @@ final class OracleHarness {
                 long e = (Long) exp;
                 long g = (Long) got;
                 assertTrue(Math.abs(g - e) <= Math.max(1, e * 0.03), what + " hll " + g + " vs exact " + e);
+            }
+            case APPROX_PERCENTILE -> {
+                double e = (Double) exp;
+                double g = (Double) got;
+                double alpha = c.spec().params().relativeAccuracy();
+                assertTrue(Quantiles.withinRelativeAccuracy(e, g, alpha),
+                        what + " ddsketch " + g + " not within " + alpha + " of the exact lower quantile " + e);
             }
             default -> {
                 if (exp instanceof Double d) {

@@ -6,13 +6,16 @@ import static dev.freshet.aggregation.ViewFixture.lifetime;
 import static dev.freshet.aggregation.ViewFixture.txn;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.model.spec.AggregationFunction;
 import dev.freshet.model.spec.AggregationParams;
 import dev.freshet.model.spec.AggregationSpec;
 import dev.freshet.model.spec.WindowSpec;
+import dev.freshet.testkit.Quantiles;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The approximate functions in estimation mode, with their default parameters, read through the
- * tile merge path (a 10-hop window) and through a single lifetime accumulator.
+ * tile merge path (a 10-hop window) and through a single lifetime accumulator. approx_percentile
+ * is checked against the exact lower quantile ({@link Quantiles}): within its relative accuracy.
  */
 class SketchAccuracyTest {
     private static final double[] PERCENTILES = {0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99};
@@ -47,45 +51,102 @@ class SketchAccuracyTest {
         return i * 10_000L / n;
     }
 
+    /**
+     * 50,000 values over 11 decades of magnitude, both signs, and zeros: every percentile is within
+     * the default relative accuracy (1%) of the exact lower quantile, rank floor(q·(n−1)).
+     */
     @Test
-    void approxPercentileWithDefaultKIsWithinTwoPercentInRank() {
+    void approxPercentileWithDefaultAccuracyIsWithinOnePercentOfTheExactLowerQuantile() {
         int n = 50_000;
-        int[] values = permutation(n, 20261126);
+        SplittableRandom r = new SplittableRandom(20261126);
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            int kind = r.nextInt(20);
+            double magnitude = Math.exp(r.nextDouble(-9, 16));
+            values[i] = kind == 0 ? 0.0 : kind < 8 ? -magnitude : magnitude;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double[] percentiles = {0.0, 0.001, 0.01, 0.1, 0.25, 0.3, 0.35, 0.5, 0.75, 0.9, 0.99, 0.999, 1.0};
         for (WindowSpec w : WINDOWS) {
             List<AggregationSpec> specs = new ArrayList<>();
-            for (double p : PERCENTILES) {
+            for (double p : percentiles) {
                 specs.add(agg("p" + p, AggregationFunction.APPROX_PERCENTILE, "amount", w, null,
-                        new AggregationParams(10, 0, p, 12)));
+                        new AggregationParams(10, 0, p, 12, 0.01)));
             }
             ViewFixture f = ViewFixture.of(specs.toArray(new AggregationSpec[0]));
             for (int i = 0; i < n; i++) {
-                f.apply(txn("c", time(i, n), (double) values[i]));
+                f.apply(txn("c", time(i, n), values[i]));
             }
             FeatureVector v = f.read("c", 10_000);
             List<Executable> checks = new ArrayList<>();
-            for (double p : PERCENTILES) {
+            for (double p : percentiles) {
                 double got = (Double) v.value(f.index("p" + p));
-                // Values are 0 .. n-1, so the true (inclusive) rank of v is (v + 1) / n.
-                double rank = (got + 1) / n;
-                checks.add(() -> assertTrue(Math.abs(rank - p) <= 0.02,
-                        "p" + p + " over " + w + ": value " + got + " has rank " + rank));
+                double exact = Quantiles.lower(sorted, p);
+                checks.add(() -> assertTrue(Quantiles.withinRelativeAccuracy(exact, got, 0.01),
+                        "p" + p + " over " + w + ": " + got + " vs exact " + exact));
             }
             assertAll(checks);
         }
     }
 
+    /** A coarser sketch (relative_accuracy 5%) is within 5%, and a finer one (0.1%) within 0.1%. */
     @Test
-    void approxPercentileIsExactBelowKValues() {
+    void approxPercentileHonoursItsRelativeAccuracyParameter() {
+        int n = 20_000;
+        int[] values = permutation(n, 3);
+        double[] sorted = new double[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = i + 1;
+        }
+        for (double alpha : new double[] {0.05, 0.001}) {
+            List<AggregationSpec> specs = new ArrayList<>();
+            for (double p : PERCENTILES) {
+                specs.add(agg("p" + p, AggregationFunction.APPROX_PERCENTILE, "amount", hopping(10_000, 1_000), null,
+                        new AggregationParams(10, 0, p, 12, alpha)));
+            }
+            ViewFixture f = ViewFixture.of(specs.toArray(new AggregationSpec[0]));
+            for (int i = 0; i < n; i++) {
+                f.apply(txn("c", time(i, n), values[i] + 1.0));
+            }
+            FeatureVector v = f.read("c", 10_000);
+            for (double p : PERCENTILES) {
+                double got = (Double) v.value(f.index("p" + p));
+                double exact = Quantiles.lower(sorted, p);
+                assertTrue(Quantiles.withinRelativeAccuracy(exact, got, alpha), "alpha " + alpha + " p" + p + ": " + got
+                        + " vs exact " + exact);
+                if (alpha == 0.05) {
+                    assertNotEquals(exact, got, "a 5% bin does not return the exact value " + exact);
+                }
+            }
+        }
+    }
+
+    @Test
+    void approxPercentileOfFewValuesReadsTheBinOfTheLowerQuantile() {
         ViewFixture f = ViewFixture.of(
                 agg("p50", AggregationFunction.APPROX_PERCENTILE, "amount", hopping(10_000, 1_000)),
                 agg("p90", AggregationFunction.APPROX_PERCENTILE, "amount", hopping(10_000, 1_000), null,
-                        new AggregationParams(10, 0, 0.9, 12)));
+                        new AggregationParams(10, 0, 0.9, 12, 0.01)),
+                agg("p0", AggregationFunction.APPROX_PERCENTILE, "amount", hopping(10_000, 1_000), null,
+                        new AggregationParams(10, 0, 0.0, 12, 0.01)),
+                agg("p100", AggregationFunction.APPROX_PERCENTILE, "amount", hopping(10_000, 1_000), null,
+                        new AggregationParams(10, 0, 1.0, 12, 0.01)));
         int[] values = permutation(150, 7);
         for (int i = 0; i < values.length; i++) {
             f.apply(txn("c", time(i, values.length), (double) values[i]));
         }
-        assertEquals(74.0, f.value("c", 10_000, "p50"), "smallest value with rank >= 0.5 of 0..149");
-        assertEquals(134.0, f.value("c", 10_000, "p90"));
+        FeatureVector v = f.read("c", 10_000);
+        // 0 .. 149: p50 is rank floor(0.5 * 149) = 74, p90 rank floor(0.9 * 149) = 134; 0 reads exactly 0.
+        assertAll(
+                () -> assertWithinOnePercent(74.0, v.value(f.index("p50"))),
+                () -> assertWithinOnePercent(134.0, v.value(f.index("p90"))),
+                () -> assertEquals(0.0, v.value(f.index("p0"))),
+                () -> assertWithinOnePercent(149.0, v.value(f.index("p100"))));
+    }
+
+    private static void assertWithinOnePercent(double exact, Object got) {
+        assertTrue(Quantiles.withinRelativeAccuracy(exact, (Double) got, 0.01), got + " vs exact " + exact);
     }
 
     @Test
@@ -131,7 +192,7 @@ class SketchAccuracyTest {
         int[] order = permutation(stream.size(), 11);
         for (WindowSpec w : WINDOWS) {
             ViewFixture f = ViewFixture.of(
-                    agg("top3", AggregationFunction.TOP_K, "merchant", w, null, new AggregationParams(10, 3, 0.5, 12)),
+                    agg("top3", AggregationFunction.TOP_K, "merchant", w, null, new AggregationParams(10, 3, 0.5, 12, 0.01)),
                     agg("top5", AggregationFunction.TOP_K, "merchant", w));
             for (int i = 0; i < order.length; i++) {
                 f.apply(txn("c", time(i, order.length), stream.get(order[i]), 1.0, 1L, true));

@@ -1,5 +1,6 @@
 package dev.freshet.testkit;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,6 +17,11 @@ import java.util.Set;
  *
  * <p>An event is visible at read time {@code t} when it was accepted (not late in arrival order),
  * arrived at or before {@code t} ({@code available_at <= t}) and has {@code event_time < t}.
+ * Time arithmetic (window bounds, watermarks, session gaps) is exact over the whole {@code long}
+ * range: it is done in {@link BigInteger}, never in wrapping {@code long} arithmetic.
+ *
+ * <p>approx_percentile yields the exact lower quantile ({@link Quantiles#lower}); the sketch's
+ * answer is compared with it by {@link Quantiles#withinRelativeAccuracy}.
  */
 public final class BruteForceOracle {
     private final int keyIndex;
@@ -36,7 +42,8 @@ public final class BruteForceOracle {
                 continue;
             }
             long ts = (Long) et;
-            if (max != Long.MIN_VALUE && ts < max - allowedLateness) {
+            // late: ts < max - lateness, exactly (max - lateness may lie below Long.MIN_VALUE)
+            if (max != Long.MIN_VALUE && big(ts).compareTo(difference(max, allowedLateness)) < 0) {
                 continue;
             }
             max = Math.max(max, ts);
@@ -61,10 +68,10 @@ public final class BruteForceOracle {
         List<TestEvent> window = switch (f.window()) {
             case "lifetime" -> visible;
             case "hopping" -> {
-                long lo = Math.ceilDiv(t, f.hop()) * f.hop() - f.size();
+                BigInteger lo = windowStart(t, f.size(), f.hop());
                 List<TestEvent> w = new ArrayList<>();
                 for (TestEvent e : visible) {
-                    if (time(e) >= lo) {
+                    if (big(time(e)).compareTo(lo) >= 0) {
                         w.add(e);
                     }
                 }
@@ -175,9 +182,7 @@ public final class BruteForceOracle {
                     yield Expected.absent(absent, ts);
                 }
                 double[] sorted = values.stream().mapToDouble(BruteForceOracle::num).sorted().toArray();
-                int idx = (int) Math.ceil(f.percentile() * sorted.length) - 1;
-                idx = Math.max(0, Math.min(sorted.length - 1, idx));
-                yield Expected.present(sorted[idx], ts);
+                yield Expected.present(Quantiles.lower(sorted, f.percentile()), ts);
             }
             case "top_k" -> {
                 if (values.isEmpty()) {
@@ -200,14 +205,31 @@ public final class BruteForceOracle {
             return List.of();
         }
         int start = sorted.size() - 1;
-        while (start > 0 && time(sorted.get(start)) - time(sorted.get(start - 1)) <= gap) {
+        while (start > 0 && difference(time(sorted.get(start)), time(sorted.get(start - 1))).compareTo(big(gap)) <= 0) {
             start--;
         }
         long last = time(sorted.getLast());
-        if (last < t - gap) {
+        if (big(last).compareTo(difference(t, gap)) < 0) {
             return List.of();
         }
         return sorted.subList(start, sorted.size());
+    }
+
+    /** {@code lo(t) = ceil(t / H) * H - W} of DESIGN §3, exactly (it may lie outside the long range). */
+    static BigInteger windowStart(long t, long size, long hop) {
+        BigInteger h = big(hop);
+        BigInteger[] qr = big(t).divideAndRemainder(h); // quotient truncated toward zero
+        BigInteger ceil = qr[1].signum() > 0 ? qr[0].add(BigInteger.ONE) : qr[0];
+        return ceil.multiply(h).subtract(big(size));
+    }
+
+    /** {@code a - b}, exactly. */
+    private static BigInteger difference(long a, long b) {
+        return big(a).subtract(big(b));
+    }
+
+    private static BigInteger big(long v) {
+        return BigInteger.valueOf(v);
     }
 
     private static double num(Object v) {

@@ -13,7 +13,7 @@ package dev.freshet.testkit;
  * @param integral    input is int64 (sum/min/max/first/last keep longs)
  * @param n           last_n size
  * @param k           top_k size
- * @param percentile  approx_percentile rank
+ * @param percentile  approx_percentile quantile q (the oracle answers the exact lower quantile, rank floor(q·(n−1)))
  */
 public record OracleFeature(String function, String window, long size, long hop, int inputIndex, int filterIndex,
                             boolean integral, int n, int k, double percentile) {

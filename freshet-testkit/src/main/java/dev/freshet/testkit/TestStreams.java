@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
 /**
  * Seeded random event streams with the awkward cases production sees: out-of-order arrivals, events
  * beyond allowed lateness, events from the (near) future, ties on event time, null fields, and
- * negative timestamps. Same seed, same stream.
+ * negative timestamps. Same seed, same stream. Times saturate at the ends of the {@code long} range
+ * (a stream started near {@code Long.MAX_VALUE} piles its last arrivals up at it, one started near
+ * {@code Long.MIN_VALUE} its earliest event times), so streams can run right up to both ends.
  */
 public final class TestStreams {
     /** Schema of generated streams. */
@@ -46,17 +48,17 @@ public final class TestStreams {
         long arrival = start;
         long lastEventTime = start;
         for (int i = 0; i < events; i++) {
-            arrival += r.nextLong(0, 2 * meanGapMs + 1);
+            arrival = plus(arrival, r.nextLong(0, 2 * meanGapMs + 1));
             long eventTime;
             int kind = r.nextInt(100);
             if (kind < 5) {
                 eventTime = lastEventTime; // tie with the previous event
             } else if (kind < 13) {
-                eventTime = arrival - r.nextLong(lateDelayMs / 2, lateDelayMs + 1);
+                eventTime = plus(arrival, -r.nextLong(lateDelayMs / 2, lateDelayMs + 1));
             } else if (kind < 16) {
-                eventTime = arrival + r.nextLong(0, Math.max(1, maxDelayMs)); // from the future
+                eventTime = plus(arrival, r.nextLong(0, Math.max(1, maxDelayMs))); // from the future
             } else {
-                eventTime = arrival - r.nextLong(0, maxDelayMs + 1);
+                eventTime = plus(arrival, -r.nextLong(0, maxDelayMs + 1));
             }
             lastEventTime = eventTime;
             Object[] v = new Object[SCHEMA.size()];
@@ -69,5 +71,14 @@ public final class TestStreams {
             out.add(new TestEvent(i, arrival, v));
         }
         return out;
+    }
+
+    /** {@code a + b}, saturating at the ends of the long range. */
+    private static long plus(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
     }
 }

@@ -40,7 +40,7 @@ public final class Aggregators {
             case LAST_N -> new LastNAggregator(params.n());
             case COUNT_DISTINCT -> CountDistinctAggregator.INSTANCE;
             case APPROX_COUNT_DISTINCT -> new HllDistinctAggregator(params.lgK());
-            case APPROX_PERCENTILE -> new KllPercentileAggregator(params.kllK(), params.percentile());
+            case APPROX_PERCENTILE -> new DDSketchPercentileAggregator(params.percentile(), params.relativeAccuracy());
             case TOP_K -> new TopKAggregator(params.topK());
         };
     }

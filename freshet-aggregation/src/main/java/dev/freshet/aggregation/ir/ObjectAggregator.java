@@ -5,7 +5,7 @@ import dev.freshet.aggregation.codec.ByteReader;
 import dev.freshet.aggregation.codec.ByteWriter;
 
 /**
- * An aggregation whose IR is an object: sets, sketches (HLL, KLL, frequent items), last-N lists.
+ * An aggregation whose IR is an object: sets, sketches (HLL, DDSketch, frequent items), last-N lists.
  * A null IR is the empty aggregate, so empty tiles cost nothing.
  *
  * <p>Mutation rule: {@link #update} and {@link #merge} may mutate and return their first argument

@@ -95,8 +95,8 @@ class TableCodecGoldenTest {
             for (String[] f : functions) {
                 AggregationFunction fn = AggregationFunction.parse(f[0]).orElseThrow();
                 String name = "w" + w + "_" + f[0] + "_" + (f[1] == null ? "events" : f[1]) + (f[2] == null ? "" : "_" + f[2]);
-                // k is top_k's item count and KLL's k: 2 items for top_k, the default 200 for KLL.
-                AggregationParams params = new AggregationParams(3, fn == AggregationFunction.TOP_K ? 2 : 0, 0.75, 10);
+                // k is top_k's item count (2 items); approx_percentile takes no k.
+                AggregationParams params = new AggregationParams(3, fn == AggregationFunction.TOP_K ? 2 : 0, 0.75, 10, 0.01);
                 specs.add(new AggregationSpec(name, fn, f[1], windows[w], f[2], params, ""));
             }
         }

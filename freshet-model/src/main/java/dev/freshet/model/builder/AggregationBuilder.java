@@ -25,6 +25,7 @@ public final class AggregationBuilder {
     private int k = AggregationParams.DEFAULTS.k();
     private double percentile = AggregationParams.DEFAULTS.percentile();
     private int lgK = AggregationParams.DEFAULTS.lgK();
+    private double relativeAccuracy = AggregationParams.DEFAULTS.relativeAccuracy();
     private String description = "";
 
     AggregationBuilder(String name, AggregationFunction function, String input) {
@@ -78,15 +79,21 @@ public final class AggregationBuilder {
         return this;
     }
 
-    /** top_k: number of items; approx_percentile: KLL k. */
+    /** top_k: number of items. */
     public AggregationBuilder k(int value) {
         this.k = value;
         return this;
     }
 
-    /** approx_percentile: rank in [0, 1]. */
+    /** approx_percentile: quantile in [0, 1] (the value of rank floor(q * (n - 1)) of n sorted values). */
     public AggregationBuilder percentile(double rank) {
         this.percentile = rank;
+        return this;
+    }
+
+    /** approx_percentile: relative accuracy of the sketch, in [0.001, 0.1] (default 0.01). */
+    public AggregationBuilder relativeAccuracy(double alpha) {
+        this.relativeAccuracy = alpha;
         return this;
     }
 
@@ -114,7 +121,7 @@ public final class AggregationBuilder {
         } else {
             throw new IllegalStateException(name + ": no window; call over, tumbling, session or lifetime");
         }
-        return new AggregationSpec(name, function, input, w, filter, new AggregationParams(n, k, percentile, lgK),
+        return new AggregationSpec(name, function, input, w, filter, new AggregationParams(n, k, percentile, lgK, relativeAccuracy),
                 description);
     }
 }

@@ -81,7 +81,11 @@ public final class Aggregations {
         return of(name, AggregationFunction.APPROX_COUNT_DISTINCT, input);
     }
 
-    /** Approximate percentile, {@code percentile} in [0, 1]. */
+    /**
+     * Approximate percentile, {@code percentile} (q) in [0, 1]: the value of rank {@code floor(q * (n - 1))}
+     * of the window's n values sorted ascending, from a DDSketch within 1% of it (set
+     * {@link AggregationBuilder#relativeAccuracy} to change that).
+     */
     public static AggregationBuilder approxPercentile(String name, String input, double percentile) {
         return of(name, AggregationFunction.APPROX_PERCENTILE, input).percentile(percentile);
     }

@@ -26,7 +26,12 @@ public enum AggregationFunction {
     COUNT_DISTINCT(false, true),
     /** HyperLogLog (Apache DataSketches), parameter {@code lg_k}. */
     APPROX_COUNT_DISTINCT(false, true),
-    /** KLL sketch (Apache DataSketches), parameters {@code percentile} in [0,1] and {@code k}. */
+    /**
+     * DDSketch (DataDog sketches-java), parameters {@code percentile} (quantile q in [0, 1]) and
+     * {@code relative_accuracy} (α, default 0.01): the value of rank {@code floor(q * (n - 1))} among
+     * the window's n values sorted ascending, within α of it relatively. Deterministic: the same
+     * values read the same bits on every path.
+     */
     APPROX_PERCENTILE(true, false),
     /** Most frequent values (Apache DataSketches frequent items), parameter {@code k}. */
     TOP_K(false, true);

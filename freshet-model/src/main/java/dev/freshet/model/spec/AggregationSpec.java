@@ -11,7 +11,7 @@ import java.util.Objects;
  *                   null for {@code count}
  * @param window     window
  * @param filter     optional boolean CEL expression; events where it is false are ignored
- * @param params     function parameters (n, k, percentile, lg_k)
+ * @param params     function parameters (n, k, percentile, lg_k, relative_accuracy)
  * @param description free text
  */
 public record AggregationSpec(

@@ -3,22 +3,22 @@ package dev.freshet.model.expr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.model.TestSeeds;
 import dev.freshet.model.spec.Field;
 import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.Schema;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CEL interpreter is the oracle for the direct form: random expressions of every supported
  * shape, over random rows with nulls and edge values (overflow, NaN, -0.0, infinities), must give
- * the same result bit for bit, including which rows give null.
+ * the same result bit for bit, including which rows give null. Each seed draws one expression of
+ * the tested type (nested up to three levels) and eight rows.
  */
 class DirectMatchesCelPropertyTest {
     static final Schema SCHEMA = Schema.of(
@@ -32,26 +32,51 @@ class DirectMatchesCelPropertyTest {
             Field.optional("ts", FieldType.TIMESTAMP));
 
     private static final int DEPTH = 3;
+    private static final int ROWS = 8;
     private final ExpressionCompiler compiler = new ExpressionCompiler();
 
-    @Property(tries = 400)
-    void intExpressionsAgree(@ForAll("ints") String text, @ForAll("rows") List<ArrayRow> rows) {
-        assertAgree(text, rows);
+    static LongStream intSeeds() {
+        return TestSeeds.of(20261201, 400);
     }
 
-    @Property(tries = 400)
-    void doubleExpressionsAgree(@ForAll("doubles") String text, @ForAll("rows") List<ArrayRow> rows) {
-        assertAgree(text, rows);
+    static LongStream doubleSeeds() {
+        return TestSeeds.of(20261202, 400);
     }
 
-    @Property(tries = 600)
-    void boolExpressionsAgree(@ForAll("bools") String text, @ForAll("rows") List<ArrayRow> rows) {
-        assertAgree(text, rows);
+    static LongStream boolSeeds() {
+        return TestSeeds.of(20261203, 600);
     }
 
-    @Property(tries = 200)
-    void stringExpressionsAgree(@ForAll("strings") String text, @ForAll("rows") List<ArrayRow> rows) {
-        assertAgree(text, rows);
+    static LongStream stringSeeds() {
+        return TestSeeds.of(20261204, 200);
+    }
+
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("intSeeds")
+    void intExpressionsAgree(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        assertAgree(intExpr(r, DEPTH), rows(r));
+    }
+
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("doubleSeeds")
+    void doubleExpressionsAgree(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        assertAgree(doubleExpr(r, DEPTH), rows(r));
+    }
+
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("boolSeeds")
+    void boolExpressionsAgree(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        assertAgree(boolExpr(r, DEPTH), rows(r));
+    }
+
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("stringSeeds")
+    void stringExpressionsAgree(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        assertAgree(stringExpr(r, DEPTH), rows(r));
     }
 
     private void assertAgree(String text, List<ArrayRow> rows) {
@@ -84,125 +109,139 @@ class DirectMatchesCelPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<ArrayRow>> rows() {
-        Arbitrary<Long> longs = Arbitraries.oneOf(
-                Arbitraries.of(0L, 1L, -1L, 2L, 3L, -7L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 2,
-                        Long.MIN_VALUE + 1, 9_007_199_254_740_993L, 1L << 62),
-                Arbitraries.longs().between(-1000, 1000),
-                Arbitraries.longs());
-        Arbitrary<Double> doubles = Arbitraries.oneOf(
-                Arbitraries.of(0.0, -0.0, 1.0, -1.5, 2.5, Double.NaN, Double.POSITIVE_INFINITY,
-                        Double.NEGATIVE_INFINITY, 1e19, -1e19, 9.223372036854775807E18, -9.223372036854775808E18,
-                        Double.MAX_VALUE, Double.MIN_VALUE, 9_007_199_254_740_993.0, 89.9, -179.5),
-                Arbitraries.doubles().between(-1000, 1000));
-        Arbitrary<String> strings = Arbitraries.of("", "a", "b", "ab", "B", "é", "\uD83D\uDE00", "\uFFFF");
-        Arbitrary<Long> timestamps = Arbitraries.oneOf(Arbitraries.of(0L, 1_700_000_000_000L, -1L),
-                Arbitraries.longs().between(-5_000_000_000_000L, 5_000_000_000_000L));
-        Arbitrary<ArrayRow> row = Combinators.combine(
-                nullable(longs), nullable(longs), nullable(doubles), nullable(doubles),
-                nullable(strings), nullable(strings), nullable(Arbitraries.of(true, false)), nullable(timestamps))
-                .as((i, j, d, e, s, t, b, ts) -> new ArrayRow(new Object[] {i, j, d, e, s, t, b, ts}));
-        return row.list().ofSize(8);
-    }
+    // ---- rows: each field null one time in five, else a random or an edge value of its type ----
 
-    private static <T> Arbitrary<T> nullable(Arbitrary<T> values) {
-        return values.injectNull(0.2);
-    }
+    private static final long[] EDGE_LONGS = {0L, 1L, -1L, 2L, 3L, -7L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 2,
+            Long.MIN_VALUE + 1, 9_007_199_254_740_993L, 1L << 62};
+    private static final double[] EDGE_DOUBLES = {0.0, -0.0, 1.0, -1.5, 2.5, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, 1e19, -1e19, 9.223372036854775807E18, -9.223372036854775808E18,
+            Double.MAX_VALUE, Double.MIN_VALUE, 9_007_199_254_740_993.0, 89.9, -179.5};
+    private static final String[] STRINGS = {"", "a", "b", "ab", "B", "é", "\uD83D\uDE00", "\uFFFF"};
+    private static final long[] EDGE_TIMESTAMPS = {0L, 1_700_000_000_000L, -1L};
 
-    @Provide
-    Arbitrary<String> ints() {
-        return intExpr(DEPTH);
-    }
-
-    @Provide
-    Arbitrary<String> doubles() {
-        return doubleExpr(DEPTH);
-    }
-
-    @Provide
-    Arbitrary<String> bools() {
-        return boolExpr(DEPTH);
-    }
-
-    @Provide
-    Arbitrary<String> strings() {
-        return stringExpr(DEPTH);
-    }
-
-    private static Arbitrary<String> intExpr(int depth) {
-        Arbitrary<String> leaf = Arbitraries.of("i", "j", "ts", "0", "1", "7", "-3", "9223372036854775807",
-                "(-9223372036854775807)");
-        if (depth == 0) {
-            return leaf;
+    private static List<ArrayRow> rows(SplittableRandom r) {
+        List<ArrayRow> rows = new ArrayList<>(ROWS);
+        for (int k = 0; k < ROWS; k++) {
+            rows.add(new ArrayRow(new Object[] {
+                    nullable(r, aLong(r)), nullable(r, aLong(r)), nullable(r, aDouble(r)), nullable(r, aDouble(r)),
+                    nullable(r, STRINGS[r.nextInt(STRINGS.length)]), nullable(r, STRINGS[r.nextInt(STRINGS.length)]),
+                    nullable(r, r.nextBoolean()), nullable(r, aTimestamp(r))}));
         }
-        Arbitrary<String> sub = Arbitraries.lazy(() -> intExpr(depth - 1));
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, leaf),
-                Tuple.of(5, Combinators.combine(sub, Arbitraries.of("+", "-", "*", "/", "%"), sub)
-                        .as((a, op, b) -> "(" + a + " " + op + " " + b + ")")),
-                Tuple.of(1, sub.map(a -> "-(" + a + ")")),
-                Tuple.of(1, Arbitraries.lazy(() -> doubleExpr(depth - 1)).map(a -> "int(" + a + ")")),
-                Tuple.of(1, Arbitraries.lazy(() -> conditional(boolExpr(depth - 1), sub))));
+        return rows;
     }
 
-    private static Arbitrary<String> doubleExpr(int depth) {
-        Arbitrary<String> leaf = Arbitraries.of("d", "e", "0.0", "1.5", "-2.25", "1e300", "(-0.0)", "double(i)");
-        if (depth == 0) {
-            return leaf;
+    /** The value, or null one time in five (the value is drawn either way, so draws stay aligned). */
+    private static Object nullable(SplittableRandom r, Object value) {
+        return r.nextInt(5) == 0 ? null : value;
+    }
+
+    /** An edge value, a small one or any long, with equal odds. */
+    private static long aLong(SplittableRandom r) {
+        return switch (r.nextInt(3)) {
+            case 0 -> EDGE_LONGS[r.nextInt(EDGE_LONGS.length)];
+            case 1 -> r.nextLong(-1000, 1001);
+            default -> r.nextLong();
+        };
+    }
+
+    /** An edge value, or a value in [-1000, 1000] (half the time with two decimals). */
+    private static double aDouble(SplittableRandom r) {
+        return switch (r.nextInt(4)) {
+            case 0, 1 -> EDGE_DOUBLES[r.nextInt(EDGE_DOUBLES.length)];
+            case 2 -> Math.round(r.nextDouble(-1000, 1000) * 100) / 100.0;
+            default -> r.nextDouble(-1000, 1000);
+        };
+    }
+
+    private static long aTimestamp(SplittableRandom r) {
+        return r.nextBoolean() ? EDGE_TIMESTAMPS[r.nextInt(EDGE_TIMESTAMPS.length)]
+                : r.nextLong(-5_000_000_000_000L, 5_000_000_000_001L);
+    }
+
+    // ---- expressions: a leaf, or one of the typed shapes below over sub-expressions one level less deep ----
+
+    private static String pick(SplittableRandom r, String... choices) {
+        return choices[r.nextInt(choices.length)];
+    }
+
+    /** Index of the chosen alternative, drawn with the given relative weights. */
+    private static int weighted(SplittableRandom r, int... weights) {
+        int total = 0;
+        for (int w : weights) {
+            total += w;
         }
-        Arbitrary<String> sub = Arbitraries.lazy(() -> doubleExpr(depth - 1));
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, leaf),
-                Tuple.of(5, Combinators.combine(sub, Arbitraries.of("+", "-", "*", "/"), sub)
-                        .as((a, op, b) -> "(" + a + " " + op + " " + b + ")")),
-                Tuple.of(1, sub.map(a -> "-(" + a + ")")),
-                Tuple.of(1, Arbitraries.lazy(() -> intExpr(depth - 1)).map(a -> "double(" + a + ")")),
-                Tuple.of(1, Combinators.combine(sub, sub, sub, sub)
-                        .as((a, b, c, d) -> "haversine_km(" + a + ", " + b + ", " + c + ", " + d + ")")),
-                Tuple.of(1, Arbitraries.lazy(() -> conditional(boolExpr(depth - 1), sub))));
-    }
-
-    private static Arbitrary<String> boolExpr(int depth) {
-        Arbitrary<String> leaf = Arbitraries.of("b", "true", "false");
-        if (depth == 0) {
-            return leaf;
+        int x = r.nextInt(total);
+        for (int i = 0; ; i++) {
+            x -= weights[i];
+            if (x < 0) {
+                return i;
+            }
         }
-        Arbitrary<String> sub = Arbitraries.lazy(() -> boolExpr(depth - 1));
-        Arbitrary<String> ints = Arbitraries.lazy(() -> intExpr(depth - 1));
-        Arbitrary<String> doubles = Arbitraries.lazy(() -> doubleExpr(depth - 1));
-        Arbitrary<String> strings = Arbitraries.lazy(() -> stringExpr(depth - 1));
-        Arbitrary<String> anyOp = Arbitraries.of("==", "!=", "<", "<=", ">", ">=");
-        Arbitrary<String> orderOp = Arbitraries.of("<", "<=", ">", ">=");
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, leaf),
-                Tuple.of(2, compare(ints, anyOp, ints)),
-                Tuple.of(2, compare(doubles, anyOp, doubles)),
-                Tuple.of(1, compare(ints, orderOp, doubles)),
-                Tuple.of(1, compare(doubles, orderOp, ints)),
-                Tuple.of(1, compare(strings, anyOp, strings)),
-                Tuple.of(1, compare(sub, Arbitraries.of("==", "!="), sub)),
-                Tuple.of(1, sub.map(a -> "!(" + a + ")")),
-                Tuple.of(2, compare(sub, Arbitraries.of("&&", "||"), sub)),
-                Tuple.of(1, conditional(sub, sub)));
     }
 
-    private static Arbitrary<String> stringExpr(int depth) {
-        Arbitrary<String> leaf = Arbitraries.of("s", "t", "'a'", "''", "'é'");
+    private static String intExpr(SplittableRandom r, int depth) {
         if (depth == 0) {
-            return leaf;
+            return pick(r, "i", "j", "ts", "0", "1", "7", "-3", "9223372036854775807", "(-9223372036854775807)");
         }
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, leaf),
-                Tuple.of(1, conditional(Arbitraries.lazy(() -> boolExpr(depth - 1)),
-                        Arbitraries.lazy(() -> stringExpr(depth - 1)))));
+        return switch (weighted(r, 3, 5, 1, 1, 1)) {
+            case 0 -> intExpr(r, 0);
+            case 1 -> "(" + intExpr(r, depth - 1) + " " + pick(r, "+", "-", "*", "/", "%") + " " + intExpr(r, depth - 1) + ")";
+            case 2 -> "-(" + intExpr(r, depth - 1) + ")";
+            case 3 -> "int(" + doubleExpr(r, depth - 1) + ")";
+            default -> conditional(r, depth, DirectMatchesCelPropertyTest::intExpr);
+        };
     }
 
-    private static Arbitrary<String> compare(Arbitrary<String> left, Arbitrary<String> op, Arbitrary<String> right) {
-        return Combinators.combine(left, op, right).as((a, o, b) -> "(" + a + " " + o + " " + b + ")");
+    private static String doubleExpr(SplittableRandom r, int depth) {
+        if (depth == 0) {
+            return pick(r, "d", "e", "0.0", "1.5", "-2.25", "1e300", "(-0.0)", "double(i)");
+        }
+        return switch (weighted(r, 3, 5, 1, 1, 1, 1)) {
+            case 0 -> doubleExpr(r, 0);
+            case 1 -> "(" + doubleExpr(r, depth - 1) + " " + pick(r, "+", "-", "*", "/") + " " + doubleExpr(r, depth - 1) + ")";
+            case 2 -> "-(" + doubleExpr(r, depth - 1) + ")";
+            case 3 -> "double(" + intExpr(r, depth - 1) + ")";
+            case 4 -> "haversine_km(" + doubleExpr(r, depth - 1) + ", " + doubleExpr(r, depth - 1) + ", "
+                    + doubleExpr(r, depth - 1) + ", " + doubleExpr(r, depth - 1) + ")";
+            default -> conditional(r, depth, DirectMatchesCelPropertyTest::doubleExpr);
+        };
     }
 
-    private static Arbitrary<String> conditional(Arbitrary<String> condition, Arbitrary<String> branch) {
-        return Combinators.combine(condition, branch, branch).as((c, a, b) -> "(" + c + " ? " + a + " : " + b + ")");
+    private static String boolExpr(SplittableRandom r, int depth) {
+        if (depth == 0) {
+            return pick(r, "b", "true", "false");
+        }
+        int d = depth - 1;
+        String[] anyOp = {"==", "!=", "<", "<=", ">", ">="};
+        String[] orderOp = {"<", "<=", ">", ">="};
+        return switch (weighted(r, 2, 2, 2, 1, 1, 1, 1, 1, 2, 1)) {
+            case 0 -> boolExpr(r, 0);
+            case 1 -> "(" + intExpr(r, d) + " " + pick(r, anyOp) + " " + intExpr(r, d) + ")";
+            case 2 -> "(" + doubleExpr(r, d) + " " + pick(r, anyOp) + " " + doubleExpr(r, d) + ")";
+            case 3 -> "(" + intExpr(r, d) + " " + pick(r, orderOp) + " " + doubleExpr(r, d) + ")";
+            case 4 -> "(" + doubleExpr(r, d) + " " + pick(r, orderOp) + " " + intExpr(r, d) + ")";
+            case 5 -> "(" + stringExpr(r, d) + " " + pick(r, anyOp) + " " + stringExpr(r, d) + ")";
+            case 6 -> "(" + boolExpr(r, d) + " " + pick(r, "==", "!=") + " " + boolExpr(r, d) + ")";
+            case 7 -> "!(" + boolExpr(r, d) + ")";
+            case 8 -> "(" + boolExpr(r, d) + " " + pick(r, "&&", "||") + " " + boolExpr(r, d) + ")";
+            default -> conditional(r, depth, DirectMatchesCelPropertyTest::boolExpr);
+        };
+    }
+
+    private static String stringExpr(SplittableRandom r, int depth) {
+        if (depth == 0) {
+            return pick(r, "s", "t", "'a'", "''", "'é'");
+        }
+        return weighted(r, 3, 1) == 0 ? stringExpr(r, 0) : conditional(r, depth, DirectMatchesCelPropertyTest::stringExpr);
+    }
+
+    /** An expression generator of one type: (random, depth) → text. */
+    private interface Gen {
+        String next(SplittableRandom r, int depth);
+    }
+
+    /** {@code (cond ? a : b)}: a bool condition and two branches of the branch type, one level less deep. */
+    private static String conditional(SplittableRandom r, int depth, Gen branch) {
+        return "(" + boolExpr(r, depth - 1) + " ? " + branch.next(r, depth - 1) + " : " + branch.next(r, depth - 1) + ")";
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.FraudExample;
+import dev.freshet.model.registry.internal.SpecCodec;
+import dev.freshet.model.spec.AggregationParams;
 import dev.freshet.model.spec.AggregationSpec;
 import dev.freshet.model.spec.FeatureViewSpec;
 import dev.freshet.model.spec.Spec;
@@ -173,6 +175,51 @@ class RegistryTest {
         Registry registry = open();
         registry.apply(registry.plan(RepositoryLoader.loadString("a.yaml", a).repositoryOrThrow()));
         assertFalse(registry.plan(RepositoryLoader.loadString("b.yaml", b).repositoryOrThrow()).hasChanges());
+    }
+
+    /**
+     * relative_accuracy (added with the DDSketch percentile) is part of a view's content, but its
+     * default is not written, so views registered before it existed keep their hashes.
+     */
+    @Test
+    void relativeAccuracyIsVersionedAndItsDefaultKeepsEarlierHashes() {
+        Registry registry = open();
+        registry.apply(registry.plan(FraudExample.repository()));
+        FeatureViewSpec view = FraudExample.repository().featureView("card_txn").orElseThrow();
+        assertFalse(SpecCodec.encode(view).toString().contains("relative_accuracy"));
+
+        FeatureRepository explicitDefault = withRelativeAccuracy(FraudExample.repository(), "amount_p95_24h", 0.01);
+        assertFalse(registry.plan(explicitDefault).hasChanges());
+
+        clock.advance(Duration.ofDays(1));
+        FeatureRepository coarser = withRelativeAccuracy(FraudExample.repository(), "amount_p95_24h", 0.02);
+        Plan plan = registry.plan(coarser);
+        assertEquals(List.of("card_txn"), plan.changed().stream().map(PlanEntry::name).toList());
+        registry.apply(plan);
+        FeatureViewSpec stored = (FeatureViewSpec) open().current(SpecKind.FEATURE_VIEW, "card_txn").orElseThrow().spec();
+        assertEquals(coarser.featureView("card_txn").orElseThrow(), stored);
+        assertEquals(0.02, stored.aggregations().stream().filter(a -> a.name().equals("amount_p95_24h")).findFirst()
+                .orElseThrow().params().relativeAccuracy());
+    }
+
+    private static FeatureRepository withRelativeAccuracy(FeatureRepository repo, String feature, double alpha) {
+        List<Spec> specs = new ArrayList<>();
+        for (Spec s : repo.allSpecs()) {
+            if (s instanceof FeatureViewSpec v) {
+                List<AggregationSpec> aggs = v.aggregations().stream().map(a -> {
+                    if (!a.name().equals(feature)) {
+                        return a;
+                    }
+                    AggregationParams p = a.params();
+                    return new AggregationSpec(a.name(), a.function(), a.input(), a.window(), a.filter(),
+                            new AggregationParams(p.n(), p.k(), p.percentile(), p.lgK(), alpha), a.description());
+                }).toList();
+                s = new FeatureViewSpec(v.name(), v.entity(), v.source(), aggs, v.batchFeatures(), v.ttl(), v.tags(),
+                        v.description());
+            }
+            specs.add(s);
+        }
+        return FeatureRepository.of(specs);
     }
 
     private static List<String> lineage(Registry registry, SpecKind kind, String name) {

@@ -80,6 +80,23 @@ class ValidatorTest {
     }
 
     @Test
+    void approxPercentileTakesARelativeAccuracyInRangeAndNoK() {
+        FeatureRepository repo = base()
+                .featureView(FeatureViews.view("v").entity("card").source("transactions")
+                        .aggregation(Aggregations.approxPercentile("ok", "amount", 0.9).relativeAccuracy(0.001)
+                                .over(Duration.ofHours(1)))
+                        .aggregation(Aggregations.approxPercentile("coarse", "amount", 0.9).relativeAccuracy(0.5)
+                                .over(Duration.ofHours(1)))
+                        .aggregation(Aggregations.approxPercentile("with_k", "amount", 0.9).k(200)
+                                .over(Duration.ofHours(1))))
+                .build();
+        assertEquals(List.of(
+                "<builder>: v.features[1].relative_accuracy: relative_accuracy must be in [0.001, 0.1], got 0.5",
+                "<builder>: v.features[2].k: k does not apply to approx_percentile (a DDSketch: set relative_accuracy"
+                        + " to trade accuracy for memory), got 200"), errors(repo));
+    }
+
+    @Test
     void onDemandExpressionIsTypeCheckedOverRequestFieldsAndFeatures() {
         FeatureRepository repo = base()
                 .featureView(FeatureViews.view("v").entity("card").source("transactions")

@@ -34,6 +34,10 @@ import java.util.function.Function;
  * every record component is written (nulls as JSON null), object keys are sorted, durations are
  * ISO-8601 ({@link Duration#toString()}), maps are sorted by key, and lists keep their order
  * (schema, feature and service order carry meaning). {@link #decode} reverses {@link #encode}.
+ *
+ * <p>One exception keeps the hashes of specs registered before it existed: an aggregation's
+ * {@code relative_accuracy} parameter is written only when it differs from its default, and read
+ * as the default when absent.
  */
 public final class SpecCodec {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -146,8 +150,12 @@ public final class SpecCodec {
         n.set("window", window(a.window()));
         n.put("filter", a.filter());
         AggregationParams p = a.params();
-        n.set("params", F.objectNode().put("n", p.n()).put("k", p.k()).put("percentile", p.percentile())
-                .put("lg_k", p.lgK()));
+        ObjectNode params = F.objectNode().put("n", p.n()).put("k", p.k()).put("percentile", p.percentile())
+                .put("lg_k", p.lgK());
+        if (p.relativeAccuracy() != AggregationParams.DEFAULTS.relativeAccuracy()) {
+            params.put("relative_accuracy", p.relativeAccuracy());
+        }
+        n.set("params", params);
         n.put("description", a.description());
         return n;
     }
@@ -157,7 +165,7 @@ public final class SpecCodec {
         return new AggregationSpec(n.get("name").asText(), AggregationFunction.parse(n.get("function").asText()).orElseThrow(),
                 text(n, "input"), window(n.get("window")), text(n, "filter"),
                 new AggregationParams(p.get("n").asInt(), p.get("k").asInt(), p.get("percentile").asDouble(),
-                        p.get("lg_k").asInt()),
+                        p.get("lg_k").asInt(), p.path("relative_accuracy").asDouble(AggregationParams.DEFAULTS.relativeAccuracy())),
                 text(n, "description"));
     }
 

@@ -14,10 +14,6 @@ import dev.freshet.model.spec.Schema;
  * (none for count), and a boolean filter. Expressions are checked only when the source resolves.
  */
 final class AggregationChecks {
-    /** KLL sketches accept k in [8, 65535]. */
-    private static final int KLL_MIN_K = 8;
-    private static final int KLL_MAX_K = 65_535;
-
     private AggregationChecks() {
     }
 
@@ -62,9 +58,15 @@ final class AggregationChecks {
                 if (!(p.percentile() >= 0.0 && p.percentile() <= 1.0)) {
                     ctx.error(view, path + ".percentile", "percentile must be in [0, 1], got " + p.percentile());
                 }
-                if (p.k() != 0 && (p.k() < KLL_MIN_K || p.k() > KLL_MAX_K)) {
-                    ctx.error(view, path + ".k", "k must be in [" + KLL_MIN_K + ", " + KLL_MAX_K + "] for approx_percentile, got "
-                            + p.k());
+                if (!(p.relativeAccuracy() >= AggregationParams.MIN_RELATIVE_ACCURACY
+                        && p.relativeAccuracy() <= AggregationParams.MAX_RELATIVE_ACCURACY)) {
+                    ctx.error(view, path + ".relative_accuracy", "relative_accuracy must be in ["
+                            + AggregationParams.MIN_RELATIVE_ACCURACY + ", " + AggregationParams.MAX_RELATIVE_ACCURACY
+                            + "], got " + p.relativeAccuracy());
+                }
+                if (p.k() != 0) {
+                    ctx.error(view, path + ".k", "k does not apply to approx_percentile (a DDSketch: set relative_accuracy"
+                            + " to trade accuracy for memory), got " + p.k());
                 }
             }
             case TOP_K -> {

@@ -24,11 +24,12 @@ final class FeatureBinder {
     private static final List<String> WINDOW_KEYS = List.of("window", "tumbling", "session_gap");
     private static final Map<String, List<AggregationFunction>> PARAMS = Map.of(
             "percentile", List.of(AggregationFunction.APPROX_PERCENTILE),
-            "k", List.of(AggregationFunction.APPROX_PERCENTILE, AggregationFunction.TOP_K),
+            "relative_accuracy", List.of(AggregationFunction.APPROX_PERCENTILE),
+            "k", List.of(AggregationFunction.TOP_K),
             "n", List.of(AggregationFunction.LAST_N),
             "lg_k", List.of(AggregationFunction.APPROX_COUNT_DISTINCT));
     static final List<String> AGGREGATION_KEYS = List.of("name", "description", "function", "input", "filter",
-            "window", "hop", "tumbling", "session_gap", "percentile", "k", "n", "lg_k");
+            "window", "hop", "tumbling", "session_gap", "percentile", "relative_accuracy", "k", "n", "lg_k");
     static final List<String> BATCH_KEYS = List.of("name", "description", "input");
     private static final List<String> FUNCTION_NAMES = Arrays.stream(AggregationFunction.values())
             .map(AggregationFunction::yamlName).toList();
@@ -64,6 +65,7 @@ final class FeatureBinder {
         int k = r.integer("k").orElse(d.k());
         double percentile = r.number("percentile").orElse(d.percentile());
         int lgK = r.integer("lg_k").orElse(d.lgK());
+        double relativeAccuracy = r.number("relative_accuracy").orElse(d.relativeAccuracy());
         if (r.has("k") && k <= 0) {
             r.error("k", "k must be positive, got " + k);
         }
@@ -72,7 +74,7 @@ final class FeatureBinder {
             return Optional.empty();
         }
         return Optional.of(new AggregationSpec(name, function.get(), input, window.get(), filter,
-                new AggregationParams(n, k, percentile, lgK), description));
+                new AggregationParams(n, k, percentile, lgK, relativeAccuracy), description));
     }
 
     private static Optional<WindowSpec> window(MapReader r) {
