@@ -25,14 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * Per-event update cost of each aggregation function on one tile's intermediate representation,
  * with nothing else around it: no key lookup, no expression evaluation, no tile bookkeeping.
  * Slot aggregators update a {@code long[]} of their width; object aggregators fold into their IR
- * object (HashSet, HLL union, KLL sketch, frequent-items sketch, last-N arrays).
+ * object (HashSet, HLL union, DDSketch, frequent-items sketch, last-N arrays).
  *
  * <p>Inputs are pre-built {@link InputCell}s cycled by index: 4096 log-normal amounts (float64)
  * for the numeric functions and last_n, 4096 draws from 1000 merchant ids (strings) for
  * count_distinct, approx_count_distinct and top_k, as the fraud workload feeds them. Event time and
  * arrival seq advance by one per update, so last / last_n always take the new value. The one IR
  * is updated forever, so the figures are steady-state: the sets and sketches are saturated
- * (1000 distinct values), KLL keeps compacting.
+ * (1000 distinct values), the DDSketch keeps adding bins.
  *
  * <p>{@link #baseline} is the harness cost of one call plus cycling the input index; subtract it
  * to get the update alone.
