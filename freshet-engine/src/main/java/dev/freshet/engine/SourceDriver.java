@@ -5,6 +5,7 @@ import dev.freshet.aggregation.watermark.DeadLetter;
 import dev.freshet.aggregation.watermark.DeadLetterSink;
 import dev.freshet.aggregation.watermark.DropCounters;
 import dev.freshet.aggregation.watermark.WatermarkTracker;
+import dev.freshet.model.expr.ArrayRow;
 import dev.freshet.model.expr.Row;
 import dev.freshet.model.spec.SourceSpec;
 import java.util.Arrays;
@@ -168,8 +169,17 @@ public final class SourceDriver {
         if (eventTime < now) {
             return Verdict.APPLIED;
         }
-        held.add(new Held(eventTime, seq, new SnapshotRow(row, fields)));
+        held.add(new Held(eventTime, seq, copyOf(row)));
         return Verdict.HELD;
+    }
+
+    /** An immutable copy of a row's values: held events outlive the caller's (reused) row. */
+    private Row copyOf(Row row) {
+        Object[] values = new Object[fields];
+        for (int i = 0; i < fields; i++) {
+            values[i] = row.isNull(i) ? null : row.getObject(i);
+        }
+        return new ArrayRow(values);
     }
 
     /**
