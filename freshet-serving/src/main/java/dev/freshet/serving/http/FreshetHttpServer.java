@@ -15,7 +15,6 @@ import dev.freshet.serving.ingest.EventParser;
 import dev.freshet.serving.ingest.MalformedRequestException;
 import dev.freshet.serving.ingest.RejectedEvent;
 import dev.freshet.serving.ingest.TooManyEventsException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -266,11 +265,6 @@ public final class FreshetHttpServer implements AutoCloseable {
 
     private static void json(RoutingContext ctx, int status, String body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
-    }
-
-    /** Counter for drops the engine reports (registered lazily by the wiring). */
-    public Counter counter(String name, String... tags) {
-        return metrics.counter(name, tags);
     }
 
     @Override
