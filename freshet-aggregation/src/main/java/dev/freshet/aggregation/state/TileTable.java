@@ -123,12 +123,7 @@ public final class TileTable {
 
     /** Applies an accepted event whose key and event time the caller already extracted. */
     public void apply(Object key, Row row, long eventTime, long seq) {
-        int id = keys.findOrAdd(key);
-        if (id == keys.size() - 1) {
-            for (GroupState g : groups) {
-                g.ensureKeys(id + 1);
-            }
-        }
+        int id = internKey(key);
         evaluate(row, eventTime, seq);
         for (GroupState g : groups) {
             g.apply(id, ctx);
@@ -150,13 +145,7 @@ public final class TileTable {
                 sink += keys.touch(batchKeys[j]);
             }
             for (int j = start; j < end; j++) {
-                int id = keys.findOrAdd(batchKeys[j]);
-                if (id == keys.size() - 1) {
-                    for (GroupState g : groups) {
-                        g.ensureKeys(id + 1);
-                    }
-                }
-                stageIds[j - start] = id;
+                stageIds[j - start] = internKey(batchKeys[j]);
             }
             for (int j = start; j < end; j++) {
                 int id = stageIds[j - start];
@@ -261,8 +250,10 @@ public final class TileTable {
     /** Id of {@code key}, adding it (with room in every group) if new. */
     public int internKey(Object key) {
         int id = keys.findOrAdd(key);
-        for (GroupState g : groups) {
-            g.ensureKeys(id + 1);
+        if (id == keys.size() - 1) { // new key: every group makes room for it
+            for (GroupState g : groups) {
+                g.ensureKeys(id + 1);
+            }
         }
         return id;
     }
