@@ -3,14 +3,11 @@ package dev.freshet.engine.embedded;
 import dev.freshet.aggregation.FeatureVector;
 import dev.freshet.aggregation.codec.CorruptStateException;
 import dev.freshet.aggregation.plan.CompiledView;
-import dev.freshet.aggregation.plan.ViewCompiler;
 import dev.freshet.aggregation.state.TileTable;
 import dev.freshet.engine.EventBatch;
+import dev.freshet.engine.StreamingViews;
 import dev.freshet.engine.checkpoint.TableCodec;
 import dev.freshet.model.FeatureRepository;
-import dev.freshet.model.expr.ExpressionCompiler;
-import dev.freshet.model.spec.EntitySpec;
-import dev.freshet.model.spec.FeatureViewSpec;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.storage.AppendResult;
 import dev.freshet.storage.Checkpoint;
@@ -171,19 +168,12 @@ public final class EmbeddedEngine implements AutoCloseable {
         this.log = storage.eventLog();
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
-        ExpressionCompiler compiler = new ExpressionCompiler();
+        Map<String, List<CompiledView>> bySource = StreamingViews.compile(repo);
         Map<String, SourceRuntime> byName = new LinkedHashMap<>();
         Map<String, ViewRuntime> viewsByName = new LinkedHashMap<>();
         List<CompiledView> compiled = new ArrayList<>();
         for (SourceSpec source : repo.sources()) {
-            List<CompiledView> sourceViews = new ArrayList<>();
-            for (FeatureViewSpec v : repo.featureViews()) {
-                if (v.source().equals(source.name()) && !v.aggregations().isEmpty()) {
-                    EntitySpec entity = repo.entity(v.entity()).orElseThrow(() -> new IllegalArgumentException(
-                            "view " + v.name() + " names unknown entity " + v.entity()));
-                    sourceViews.add(ViewCompiler.compile(v, source, entity, compiler::compile));
-                }
-            }
+            List<CompiledView> sourceViews = bySource.get(source.name());
             SourceRuntime s = new SourceRuntime(source, sourceViews, storage.deadLetters());
             byName.put(source.name(), s);
             for (ViewRuntime v : s.views) {

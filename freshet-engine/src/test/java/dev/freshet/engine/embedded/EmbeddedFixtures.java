@@ -30,27 +30,27 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Repositories, batches and comparisons shared by the embedded-engine tests (over {@link TestStreams#SCHEMA}). */
-final class EmbeddedFixtures {
-    static final String SOURCE = "txn";
-    static final String VIEW = "card_txn";
-    static final long LATENESS = 10_000;
-    static final long SKEW = 60_000;
-    static final EntitySpec CARD = new EntitySpec("card", List.of(Field.required("card_id", FieldType.STRING)), "");
+public final class EmbeddedFixtures {
+    public static final String SOURCE = "txn";
+    public static final String VIEW = "card_txn";
+    public static final long LATENESS = 10_000;
+    public static final long SKEW = 60_000;
+    public static final EntitySpec CARD = new EntitySpec("card", List.of(Field.required("card_id", FieldType.STRING)), "");
 
     private EmbeddedFixtures() {
     }
 
     /** A feature for the engine and its description for the brute-force oracle. */
-    record Case(AggregationSpec spec, OracleFeature oracle) {
+    public record Case(AggregationSpec spec, OracleFeature oracle) {
     }
 
-    static SourceSpec source(String name, long latenessMs, long skewMs) {
+    public static SourceSpec source(String name, long latenessMs, long skewMs) {
         return new SourceSpec(name, SourceKind.STREAM, TestStreams.SCHEMA, "event_time", Duration.ofMillis(latenessMs), null,
                 Duration.ofMillis(skewMs), null, "");
     }
 
     /** Functions over every window kind (dense hopping, exact sliding, tumbling, session, lifetime). */
-    static List<Case> cases() {
+    public static List<Case> cases() {
         String[][] combos = {
                 {"count", null, null}, {"count", null, "flag"}, {"sum", "qty", null}, {"sum", "amount", null},
                 {"avg", "amount", "flag"}, {"min", "qty", null}, {"max", "amount", null}, {"stddev", "amount", null},
@@ -80,16 +80,16 @@ final class EmbeddedFixtures {
         return cases;
     }
 
-    static List<AggregationSpec> specs(List<Case> cases) {
+    public static List<AggregationSpec> specs(List<Case> cases) {
         return cases.stream().map(Case::spec).toList();
     }
 
     /** One source {@value #SOURCE} with one view {@value #VIEW} of these features. */
-    static FeatureRepository repo(List<AggregationSpec> features) {
+    public static FeatureRepository repo(List<AggregationSpec> features) {
         return repo(features, LATENESS, SKEW);
     }
 
-    static FeatureRepository repo(List<AggregationSpec> features, long latenessMs, long skewMs) {
+    public static FeatureRepository repo(List<AggregationSpec> features, long latenessMs, long skewMs) {
         return FeatureRepository.builder()
                 .entity(CARD)
                 .source(source(SOURCE, latenessMs, skewMs))
@@ -97,16 +97,16 @@ final class EmbeddedFixtures {
                 .build();
     }
 
-    static AggregationSpec count(String name, WindowSpec window) {
+    public static AggregationSpec count(String name, WindowSpec window) {
         return new AggregationSpec(name, AggregationFunction.COUNT, null, window, null, null, "");
     }
 
-    static AggregationSpec sum(String name, String input, WindowSpec window) {
+    public static AggregationSpec sum(String name, String input, WindowSpec window) {
         return new AggregationSpec(name, AggregationFunction.SUM, input, window, null, null, "");
     }
 
     /** A batch holding these events' values. */
-    static EventBatch batch(List<TestEvent> events) {
+    public static EventBatch batch(List<TestEvent> events) {
         EventBatch b = new EventBatch(TestStreams.SCHEMA, Math.max(1, events.size()));
         for (TestEvent e : events) {
             int r = b.addRow();
@@ -118,7 +118,7 @@ final class EmbeddedFixtures {
     }
 
     /** One event of {@link TestStreams#SCHEMA}. */
-    static TestEvent event(String card, long eventTime, Long qty) {
+    public static TestEvent event(String card, long eventTime, Long qty) {
         Object[] v = new Object[TestStreams.SCHEMA.size()];
         v[TestStreams.CARD] = card;
         v[TestStreams.QTY] = qty;
@@ -128,7 +128,7 @@ final class EmbeddedFixtures {
     }
 
     /** Splits an arrival-ordered stream into consecutive batches of seeded sizes in [1, maxSize]. */
-    static List<List<TestEvent>> batches(List<TestEvent> events, long seed, int maxSize) {
+    public static List<List<TestEvent>> batches(List<TestEvent> events, long seed, int maxSize) {
         SplittableRandom r = new SplittableRandom(seed ^ 0xBA7C4L);
         List<List<TestEvent>> out = new ArrayList<>();
         int i = 0;
@@ -141,12 +141,12 @@ final class EmbeddedFixtures {
     }
 
     /** The accept time a batch gets with a manual clock set to its last arrival. */
-    static long acceptTime(List<TestEvent> batch) {
+    public static long acceptTime(List<TestEvent> batch) {
         return batch.getLast().arrival();
     }
 
     /** Every feature of {@code view} for each key at each time, one line each, exactly. */
-    static String renderReads(EmbeddedEngine engine, String view, List<?> keys, List<Long> times) {
+    public static String renderReads(EmbeddedEngine engine, String view, List<?> keys, List<Long> times) {
         CompiledView v = engine.view(view);
         FeatureVector out = new FeatureVector(v.features().size());
         StringBuilder sb = new StringBuilder();
@@ -166,7 +166,7 @@ final class EmbeddedFixtures {
     }
 
     /** The distinct keys of a stream plus one never seen. */
-    static List<Object> keys(List<TestEvent> events) {
+    public static List<Object> keys(List<TestEvent> events) {
         List<Object> keys = new ArrayList<>();
         for (TestEvent e : events) {
             if (!keys.contains(e.get(TestStreams.CARD))) {
@@ -178,7 +178,7 @@ final class EmbeddedFixtures {
     }
 
     /** Compares a read value with the oracle: exact, except float sums/moments (1e-9) and the sketches. */
-    static void compare(Case c, Expected want, FeatureVector out, int i, String where) {
+    public static void compare(Case c, Expected want, FeatureVector out, int i, String where) {
         String what = where + " feature=" + c.spec().name();
         assertEquals(want.status(), out.status(i).name(), what + " status");
         assertEquals(want.eventTime(), out.eventTime(i), what + " event time");
