@@ -59,17 +59,19 @@ class ArchitectureTest {
     void modulesDependOnlyDownwards() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("app").definedBy("dev.freshet.app..")
+                .layer("offline").definedBy("dev.freshet.offline..")
                 .layer("serving").definedBy("dev.freshet.serving..")
                 .layer("engine").definedBy("dev.freshet.engine..")
                 .layer("storage").definedBy("dev.freshet.storage..")
                 .layer("aggregation").definedBy("dev.freshet.aggregation..")
                 .layer("model").definedBy("dev.freshet.model..")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
-                .whereLayer("serving").mayOnlyBeAccessedByLayers("app")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("serving", "app")
-                .whereLayer("storage").mayOnlyBeAccessedByLayers("engine", "serving", "app")
-                .whereLayer("aggregation").mayOnlyBeAccessedByLayers("engine", "serving", "app")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("aggregation", "storage", "engine", "serving", "app")
+                .whereLayer("offline").mayOnlyBeAccessedByLayers("app")
+                .whereLayer("serving").mayOnlyBeAccessedByLayers("offline", "app")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("serving", "offline", "app")
+                .whereLayer("storage").mayOnlyBeAccessedByLayers("engine", "serving", "offline", "app")
+                .whereLayer("aggregation").mayOnlyBeAccessedByLayers("engine", "serving", "offline", "app")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("aggregation", "storage", "engine", "serving", "offline", "app")
                 .check(classes);
     }
 }

@@ -2,9 +2,12 @@ package dev.freshet.offline;
 
 import dev.freshet.aggregation.FeatureVector;
 import dev.freshet.aggregation.plan.CompiledView;
+import dev.freshet.aggregation.plan.FeatureDef;
 import dev.freshet.engine.StreamingViews;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.expr.ExpressionCompiler;
+import dev.freshet.model.spec.AggregationFunction;
+import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.serving.features.FeaturePlan;
 import dev.freshet.serving.features.FeaturePlanner;
@@ -36,6 +39,7 @@ public final class PointInTimeReader implements AutoCloseable {
     private final FeatureRetriever retriever;
     private final List<SourceReplay> replays = new ArrayList<>();
     private final Map<String, SourceReplay> byView = new LinkedHashMap<>();
+    private final Map<String, CompiledView> views = new LinkedHashMap<>();
 
     /**
      * @param features a feature service name, or feature references ({@code view:feature} and
@@ -45,6 +49,7 @@ public final class PointInTimeReader implements AutoCloseable {
     public PointInTimeReader(FeatureRepository repo, EventLog log, FeatureSelection features, int expectedKeys) {
         Map<String, List<CompiledView>> bySource = StreamingViews.compile(repo);
         List<CompiledView> all = bySource.values().stream().flatMap(List::stream).toList();
+        all.forEach(v -> views.put(v.name(), v));
         FeaturePlanner planner = new FeaturePlanner(repo, new Source(all), new ExpressionCompiler());
         this.plan = features.service() != null ? planner.forService(features.service()) : planner.forFeatures(features.refs());
         List<String> needed = plan.views().stream().map(FeaturePlan.ViewRead::view).toList();
@@ -63,9 +68,51 @@ public final class PointInTimeReader implements AutoCloseable {
         this.retriever = new FeatureRetriever(new Source(all));
     }
 
+    /**
+     * Resolves the features without replaying anything (to validate a request up front).
+     *
+     * @throws dev.freshet.serving.features.RequestException for unknown features or services
+     */
+    public static FeaturePlan resolve(FeatureRepository repo, FeatureSelection features) {
+        List<CompiledView> all = StreamingViews.compile(repo).values().stream().flatMap(List::stream).toList();
+        FeaturePlanner planner = new FeaturePlanner(repo, new FeatureSource() {
+            @Override
+            public List<CompiledView> views() {
+                return all;
+            }
+
+            @Override
+            public boolean read(String view, Object key, long t, FeatureVector out) {
+                throw new UnsupportedOperationException("resolving only");
+            }
+        }, new ExpressionCompiler());
+        return features.service() != null ? planner.forService(features.service()) : planner.forFeatures(features.refs());
+    }
+
     /** The resolved features: output names in request order, views read, request fields needed. */
     public FeaturePlan plan() {
         return plan;
+    }
+
+    /**
+     * The type of each output column in plan order: a windowed feature's result type, an on-demand
+     * feature's declared type; {@code null} for list-valued features (last_n, top_k).
+     */
+    public List<FieldType> outputTypes() {
+        List<FieldType> types = new ArrayList<>();
+        for (FeaturePlan.Column c : plan.columns()) {
+            types.add(switch (c) {
+                case FeaturePlan.Windowed w -> {
+                    CompiledView view = views.get(plan.views().get(w.viewSlot()).view());
+                    FeatureDef f = view.features().get(w.feature());
+                    yield f.function() == AggregationFunction.COUNT
+                            ? FieldType.INT64
+                            : f.function().resultType(view.inputs().get(f.input()).type()).orElse(null);
+                }
+                case FeaturePlan.OnDemand od -> od.expr().type();
+            });
+        }
+        return types;
     }
 
     /** Replays every needed source up to read time {@code t} (non-decreasing across calls). */

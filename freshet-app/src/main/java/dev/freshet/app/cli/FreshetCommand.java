@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ValidateCommand.class,
                 ApplyCommand.class,
+                TrainingSetCommand.class,
                 dev.freshet.app.server.ServeCommand.class,
                 dev.freshet.app.demo.DemoCommand.class,
                 BenchCommand.class,

@@ -3,6 +3,7 @@ package dev.freshet.app.server;
 import dev.freshet.engine.embedded.EmbeddedEngine;
 import dev.freshet.engine.embedded.EngineOptions;
 import dev.freshet.model.FeatureRepository;
+import dev.freshet.offline.TrainingSetJobService;
 import dev.freshet.serving.http.FreshetHttpServer;
 import dev.freshet.serving.http.ServerOptions;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
@@ -64,7 +65,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** A running embedded server: storage, engine and HTTP, closed in reverse order. */
-    public record Running(EmbeddedStorage storage, EmbeddedEngine engine, FreshetHttpServer http) implements AutoCloseable {
+    public record Running(EmbeddedStorage storage, EmbeddedEngine engine, TrainingSetJobService trainingSets,
+                          FreshetHttpServer http) implements AutoCloseable {
         public static Running start(FeatureRepository repo, Path data, int port, String token, FsyncPolicy fsync,
                                     Duration checkpointInterval) {
             ServerOptions d = ServerOptions.defaults(port);
@@ -79,9 +81,14 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 EmbeddedEngine engine = EmbeddedEngine.start(repo, storage,
                         EngineOptions.defaults().withCheckpointInterval(checkpointInterval), clock);
+                // training sets replay this server's log (reads run beside ingest) into <data>/training-sets
+                TrainingSetJobService jobs = new TrainingSetJobService(repo, storage.eventLog(), data.resolve("training-sets"),
+                        "1GB", 100_000, clock);
                 try {
-                    return new Running(storage, engine, FreshetHttpServer.start(new EngineAdapter(engine), repo, server, clock));
+                    return new Running(storage, engine, jobs,
+                            FreshetHttpServer.start(new EngineAdapter(engine), repo, server, clock, jobs));
                 } catch (RuntimeException e) {
+                    jobs.close();
                     engine.close();
                     throw e;
                 }
@@ -98,6 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
         @Override
         public void close() {
             http.close();
+            trainingSets.close();
             engine.close();
             storage.close();
         }

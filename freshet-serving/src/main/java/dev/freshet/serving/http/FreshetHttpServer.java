@@ -55,9 +55,12 @@ public final class FreshetHttpServer implements AutoCloseable {
     private final Timer servingLatency;
     private final Timer ingestLatency;
     private final byte[] token;
+    private final TrainingSetJobs trainingSets;
 
-    private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock) {
+    private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock,
+                              TrainingSetJobs trainingSets) {
         this.engine = engine;
+        this.trainingSets = trainingSets;
         this.repo = repo;
         this.options = options;
         this.clock = clock;
@@ -84,7 +87,13 @@ public final class FreshetHttpServer implements AutoCloseable {
 
     /** Starts the server; {@link #port()} tells the bound port. */
     public static FreshetHttpServer start(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock) {
-        return new FreshetHttpServer(engine, repo, options, clock);
+        return new FreshetHttpServer(engine, repo, options, clock, null);
+    }
+
+    /** Starts the server with the training-set endpoints served by {@code trainingSets}. */
+    public static FreshetHttpServer start(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock,
+                                          TrainingSetJobs trainingSets) {
+        return new FreshetHttpServer(engine, repo, options, clock, trainingSets);
     }
 
     public int port() {
@@ -111,9 +120,13 @@ public final class FreshetHttpServer implements AutoCloseable {
         r.post("/v1/sources/:source/events").handler(body).handler(this::authorize).handler(this::ingest);
         r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false));
         r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true));
+        if (trainingSets != null) {
+            r.post("/v1/training-sets").handler(body).handler(this::authorize).handler(this::submitTrainingSet);
+            r.get("/v1/training-sets/:id").handler(this::authorize).handler(this::trainingSetStatus);
+        }
         r.route().last().handler(ctx -> Problems.send(ctx, 404, Problems.title(404),
                 "no endpoint " + ctx.request().method() + " " + ctx.request().path()
-                        + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, GET /health, /ready, /metrics",
+                        + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, POST /v1/training-sets, GET /health, /ready, /metrics",
                 null));
         r.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -260,6 +273,27 @@ public final class FreshetHttpServer implements AutoCloseable {
         } catch (RequestException e) {
             metrics.counter("freshet_serving_errors_total", "status", Integer.toString(e.status())).increment();
             Problems.send(ctx, e.status(), Problems.title(e.status()), e.getMessage(), e.pointer());
+        }
+    }
+
+    private void submitTrainingSet(RoutingContext ctx) {
+        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        try {
+            TrainingSetJobs.Submitted job = trainingSets.submit(body);
+            ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                    .putHeader("Location", "/v1/training-sets/" + job.id()).end(Buffer.buffer(job.status()));
+        } catch (RequestException e) {
+            Problems.send(ctx, e.status(), Problems.title(e.status()), e.getMessage(), e.pointer());
+        }
+    }
+
+    private void trainingSetStatus(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        byte[] status = trainingSets.status(id);
+        if (status == null) {
+            Problems.send(ctx, 404, Problems.title(404), "no training-set job '" + id + "'", null);
+        } else {
+            ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(status));
         }
     }
 

@@ -1,0 +1,98 @@
+package dev.freshet.app.cli;
+
+import dev.freshet.model.FeatureRepository;
+import dev.freshet.offline.FeatureSelection;
+import dev.freshet.offline.TrainingSetBuilder;
+import dev.freshet.offline.io.SpineException;
+import dev.freshet.serving.features.RequestException;
+import dev.freshet.storage.StorageLockedException;
+import dev.freshet.storage.rocksdb.EmbeddedStorage;
+import dev.freshet.storage.rocksdb.StorageOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code freshet training-set}: a point-in-time training set from the event log of a data directory. */
+@Command(name = "training-set", mixinStandardHelpOptions = true,
+        description = {"Build a point-in-time training set: for every spine row (entity keys, timestamp T, optional label and",
+                "other columns, passed through) the features exactly as the server returned them at T — only events with",
+                "event_time < T and available_at <= T, replayed from the log through the serving code. One output row per",
+                "spine row, in spine order, with a <feature>__status column per feature. Spine and output: CSV or Parquet",
+                "(by extension). The data directory must not be in use by a running server (use POST /v1/training-sets",
+                "there). See docs/OFFLINE.md."})
+public final class TrainingSetCommand implements Callable<Integer> {
+    @Option(names = "--repo", required = true, description = "Feature repository folder.")
+    Path repo;
+
+    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory holding the log (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--spine", required = true, description = "Spine file (.csv, .csv.gz or .parquet).")
+    Path spine;
+
+    @Option(names = "--timestamp-column", defaultValue = "timestamp",
+            description = "Spine column with each row's time T: TIMESTAMP, DATE or epoch milliseconds (default: ${DEFAULT-VALUE}).")
+    String timestampColumn;
+
+    @Option(names = "--features", required = true,
+            description = "A feature service name, or comma-separated features (view:feature, on-demand names).")
+    String features;
+
+    @Option(names = "--out", required = true, description = "Output file (.parquet or .csv).")
+    Path out;
+
+    @Option(names = "--memory-limit", defaultValue = "2GB", description = "DuckDB memory limit before it spills to disk (default: ${DEFAULT-VALUE}).")
+    String memoryLimit;
+
+    @Option(names = "--expected-keys", defaultValue = "100000", description = "Initial capacity of each view's key index (default: ${DEFAULT-VALUE}).")
+    int expectedKeys;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        FeatureRepository r = RepositoryOptions.loadOrReport(repo, err);
+        if (r == null) {
+            return 1;
+        }
+        if (!Files.isDirectory(data)) {
+            err.println("no data directory " + data + " (run `freshet serve --data " + data + "` or `freshet ingest` first)");
+            err.flush();
+            return 1;
+        }
+        Path temp = Files.createTempDirectory("freshet-training-set");
+        try (EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults())) {
+            TrainingSetBuilder builder = new TrainingSetBuilder(r, storage.eventLog(), temp, memoryLimit, expectedKeys);
+            ProgressBar bar = new ProgressBar(err, "training set");
+            TrainingSetBuilder.Result result = builder.build(
+                    new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r), this.out), bar::update);
+            bar.done();
+            out.printf("wrote %s: %,d rows, features %s; replayed %,d events (%,d applied) in %.1f s%n", result.out(),
+                    result.rows(), result.featureColumns(), result.eventsReplayed(), result.eventsApplied(), result.seconds());
+            out.flush();
+            return 0;
+        } catch (StorageLockedException e) {
+            err.println("data directory " + data + " is in use (is `freshet serve` running on it?): use POST /v1/training-sets on the server instead");
+        } catch (SpineException | IllegalArgumentException | RequestException e) {
+            err.println("training-set: " + e.getMessage());
+        } finally {
+            deleteTree(temp);
+        }
+        err.flush();
+        return 1;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

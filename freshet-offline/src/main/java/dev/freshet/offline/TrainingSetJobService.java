@@ -1,0 +1,226 @@
+package dev.freshet.offline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshet.model.FeatureRepository;
+import dev.freshet.offline.io.SpineException;
+import dev.freshet.serving.features.RequestException;
+import dev.freshet.serving.http.TrainingSetJobs;
+import dev.freshet.storage.EventLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Training-set jobs of a running server ({@code POST /v1/training-sets}): each job replays the
+ * server's own log (reads run concurrently with ingest) and writes
+ * {@code <outputDir>/<id>.parquet|csv}. Jobs run one at a time on a background thread, so a
+ * training set never competes with serving for more than one core.
+ *
+ * <p>Request: {@code {"spine": "/path/spine.parquet", "timestamp_column": "ts", "feature_service":
+ * "name"} } or {@code "features": [...]}, optional {@code "format": "parquet"|"csv"}. The spine is a
+ * path on the server's machine; outputs go to the server's output directory only.
+ */
+public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Job states. */
+    public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED }
+
+    private final FeatureRepository repo;
+    private final EventLog log;
+    private final Path outputDir;
+    private final Path tempDir;
+    private final String memoryLimit;
+    private final int expectedKeys;
+    private final InstantSource clock;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("freshet-training-sets").daemon(true).factory());
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+
+    private static final class Job {
+        final String id;
+        final TrainingSetBuilder.Request request;
+        final List<String> features;
+        final Instant created;
+        volatile State state = State.QUEUED;
+        volatile long done;
+        volatile long total;
+        volatile String error;
+        volatile TrainingSetBuilder.Result result;
+
+        Job(String id, TrainingSetBuilder.Request request, List<String> features, Instant created) {
+            this.id = id;
+            this.request = request;
+            this.features = features;
+            this.created = created;
+        }
+    }
+
+    public TrainingSetJobService(FeatureRepository repo, EventLog log, Path outputDir, String memoryLimit, int expectedKeys,
+                                 InstantSource clock) {
+        this.repo = repo;
+        this.log = log;
+        this.outputDir = outputDir;
+        this.tempDir = outputDir.resolve(".tmp");
+        this.memoryLimit = memoryLimit;
+        this.expectedKeys = expectedKeys;
+        this.clock = clock;
+    }
+
+    @Override
+    public Submitted submit(byte[] body) {
+        JsonNode req;
+        try {
+            req = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new RequestException(400, "malformed JSON: " + e.getOriginalMessage(), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (req == null || !req.isObject()) {
+            throw new RequestException(400, "the request must be a JSON object like {\"spine\": \"/data/spine.parquet\", "
+                    + "\"timestamp_column\": \"ts\", \"feature_service\": \"fraud_model_v1\"}", "");
+        }
+        Path spine = Path.of(text(req, "spine", null));
+        if (!Files.isRegularFile(spine)) {
+            throw new RequestException(400, "spine file " + spine + " does not exist on the server", "/spine");
+        }
+        String format = text(req, "format", "parquet");
+        if (!format.equals("parquet") && !format.equals("csv")) {
+            throw new RequestException(400, "'format' must be \"parquet\" or \"csv\", got \"" + format + "\"", "/format");
+        }
+        FeatureSelection selection = selection(req);
+        List<String> names = PointInTimeReader.resolve(repo, selection).names();
+        String id = UUID.randomUUID().toString();
+        Path out = outputDir.resolve(id + "." + format);
+        Job job = new Job(id, new TrainingSetBuilder.Request(spine, text(req, "timestamp_column", "timestamp"), selection, out),
+                names, clock.instant());
+        jobs.put(id, job);
+        runner.execute(() -> run(job));
+        return new Submitted(id, render(job));
+    }
+
+    private static FeatureSelection selection(JsonNode req) {
+        JsonNode service = req.get("feature_service");
+        JsonNode features = req.get("features");
+        if ((service == null) == (features == null)) {
+            throw new RequestException(400, "give either 'feature_service' or 'features'", "");
+        }
+        if (service != null) {
+            if (!service.isTextual()) {
+                throw new RequestException(400, "'feature_service' must be a string", "/feature_service");
+            }
+            return FeatureSelection.ofService(service.asText());
+        }
+        if (!features.isArray() || features.isEmpty()) {
+            throw new RequestException(400, "'features' must be a non-empty array of names", "/features");
+        }
+        List<String> refs = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            if (!features.get(i).isTextual()) {
+                throw new RequestException(400, "feature names must be strings", "/features/" + i);
+            }
+            refs.add(features.get(i).asText());
+        }
+        return FeatureSelection.ofFeatures(refs);
+    }
+
+    private static String text(JsonNode req, String field, String fallback) {
+        JsonNode n = req.get(field);
+        if (n == null || n.isNull()) {
+            if (fallback == null) {
+                throw new RequestException(400, "missing '" + field + "'", "/" + field);
+            }
+            return fallback;
+        }
+        if (!n.isTextual() || n.asText().isBlank()) {
+            throw new RequestException(400, "'" + field + "' must be a non-empty string", "/" + field);
+        }
+        return n.asText();
+    }
+
+    private void run(Job job) {
+        job.state = State.RUNNING;
+        try {
+            Files.createDirectories(tempDir);
+            TrainingSetBuilder builder = new TrainingSetBuilder(repo, log, tempDir, memoryLimit, expectedKeys);
+            job.result = builder.build(job.request, (done, total) -> {
+                job.done = done;
+                job.total = total;
+            });
+            job.state = State.SUCCEEDED;
+        } catch (SpineException | RequestException | IllegalArgumentException | IllegalStateException e) {
+            job.error = e.getMessage();
+            job.state = State.FAILED;
+        } catch (IOException e) {
+            job.error = "I/O error: " + e.getMessage();
+            job.state = State.FAILED;
+        } catch (RuntimeException e) {
+            job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            job.state = State.FAILED;
+        }
+    }
+
+    @Override
+    public byte[] status(String id) {
+        Job job = jobs.get(id);
+        return job == null ? null : render(job);
+    }
+
+    /** The state of a job (for tests and the CLI). */
+    public State state(String id) {
+        Job job = jobs.get(id);
+        return job == null ? null : job.state;
+    }
+
+    private static byte[] render(Job job) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("id", job.id);
+        o.put("state", job.state.name());
+        o.put("created", job.created.toString());
+        o.put("spine", job.request.spine().toString());
+        o.putPOJO("features", job.features);
+        o.put("rows_done", job.done);
+        o.put("rows_total", job.total);
+        TrainingSetBuilder.Result r = job.result;
+        if (r != null) {
+            o.put("output", r.out().toAbsolutePath().toString());
+            o.put("rows", r.rows());
+            o.put("events_replayed", r.eventsReplayed());
+            o.put("seconds", r.seconds());
+        }
+        if (job.error != null) {
+            o.put("error", job.error);
+        }
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops taking jobs and waits briefly for the running one. */
+    @Override
+    public void close() {
+        runner.shutdownNow();
+        try {
+            runner.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
