@@ -8,10 +8,12 @@ import dev.freshet.aggregation.watermark.WatermarkTracker;
 import dev.freshet.model.expr.ArrayRow;
 import dev.freshet.model.expr.Row;
 import dev.freshet.model.spec.SourceSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,8 @@ public final class SourceDriver {
     private final PriorityQueue<Held> held = new PriorityQueue<>();
     private long lastAcceptTime = Long.MIN_VALUE;
     private long applied;
+    /** Per table, which keys it keeps (offline partitioned replay); null = every key. */
+    private List<Predicate<Object>> keep;
     // Staging arrays for offerBatch, reused across batches.
     private final EventBatch.Cursor cursor = new EventBatch.Cursor();
     private final EventBatch.Cursor applyCursor = new EventBatch.Cursor();
@@ -120,7 +124,16 @@ public final class SourceDriver {
         }
         EventBatch.Cursor applyRow = applyCursor;
         for (int t = 0; t < tables.length; t++) {
-            tables[t].applyBatch(j -> applyRow.at(batch, positions[j]), keys[t], eventTimes, seqs, accepted);
+            Predicate<Object> k = keep == null ? null : keep.get(t);
+            if (k == null) {
+                tables[t].applyBatch(j -> applyRow.at(batch, positions[j]), keys[t], eventTimes, seqs, accepted);
+            } else {
+                for (int j = 0; j < accepted; j++) {
+                    if (k.test(keys[t][j])) {
+                        tables[t].apply(keys[t][j], applyRow.at(batch, positions[j]), eventTimes[j], seqs[j]);
+                    }
+                }
+            }
             Arrays.fill(keys[t], 0, accepted, null);
         }
         applied += accepted;
@@ -196,8 +209,12 @@ public final class SourceDriver {
     }
 
     private void applyNow(Row row, long eventTime, long seq) {
-        for (TileTable t : tables) {
-            t.apply(t.keyOf(row), row, eventTime, seq);
+        for (int i = 0; i < tables.length; i++) {
+            TileTable t = tables[i];
+            Object key = t.keyOf(row);
+            if (keep == null || keep.get(i) == null || keep.get(i).test(key)) {
+                t.apply(key, row, eventTime, seq);
+            }
         }
         applied++;
     }
@@ -216,6 +233,19 @@ public final class SourceDriver {
 
     public DropCounters drops() {
         return drops;
+    }
+
+    /**
+     * Restricts which keys each table applies events to (the offline driver replays one entity
+     * partition per pass to bound memory). Every event is still judged — watermarks, lateness and
+     * drops depend on all of them — but an accepted event only updates the tables whose filter keeps
+     * its key. Null filters (or a null array) keep every key.
+     */
+    public void keepOnly(List<Predicate<Object>> filters) {
+        if (filters != null && filters.size() != tables.length) {
+            throw new IllegalArgumentException("one filter per table: " + tables.length + ", got " + filters.size());
+        }
+        this.keep = filters == null ? null : new ArrayList<>(filters);
     }
 
     public WatermarkTracker watermarks() {

@@ -7,6 +7,7 @@ import dev.freshet.engine.StreamingViews;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.expr.ExpressionCompiler;
 import dev.freshet.model.spec.AggregationFunction;
+import dev.freshet.model.spec.Field;
 import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.serving.features.FeaturePlan;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The offline driver: answers "what would {@code POST /v1/features} have returned at time T" from
@@ -40,6 +42,8 @@ public final class PointInTimeReader implements AutoCloseable {
     private final List<SourceReplay> replays = new ArrayList<>();
     private final Map<String, SourceReplay> byView = new LinkedHashMap<>();
     private final Map<String, CompiledView> views = new LinkedHashMap<>();
+    private final int partition;
+    private final int partitions;
 
     /**
      * @param features a feature service name, or feature references ({@code view:feature} and
@@ -47,6 +51,22 @@ public final class PointInTimeReader implements AutoCloseable {
      * @throws IllegalArgumentException for unknown features or services (the message says which)
      */
     public PointInTimeReader(FeatureRepository repo, EventLog log, FeatureSelection features, int expectedKeys) {
+        this(repo, log, features, expectedKeys, 0, 1);
+    }
+
+    /**
+     * A reader for one entity partition: the tables of the first view read (and of every view of
+     * the same entity) keep only keys with {@code partitionOf(key) == partition}, so a pass holds
+     * about 1/{@code partitions} of the state. Every event is still judged, so verdicts are those of
+     * a full replay. Read only rows {@link #inPartition in} the partition.
+     */
+    public PointInTimeReader(FeatureRepository repo, EventLog log, FeatureSelection features, int expectedKeys,
+                             int partition, int partitions) {
+        if (partitions < 1 || partition < 0 || partition >= partitions) {
+            throw new IllegalArgumentException("partition " + partition + " of " + partitions);
+        }
+        this.partition = partition;
+        this.partitions = partitions;
         Map<String, List<CompiledView>> bySource = StreamingViews.compile(repo);
         List<CompiledView> all = bySource.values().stream().flatMap(List::stream).toList();
         all.forEach(v -> views.put(v.name(), v));
@@ -59,7 +79,10 @@ public final class PointInTimeReader implements AutoCloseable {
                 continue;
             }
             // The whole table set of the source, as the engine keeps it: its verdicts depend on it.
-            SourceReplay replay = new SourceReplay(source, views, log, expectedKeys);
+            SourceReplay replay = new SourceReplay(source, views, log, expectedKeys / partitions + 16);
+            if (partitions > 1 || !needed.containsAll(views.stream().map(CompiledView::name).toList())) {
+                replay.driver().keepOnly(keepFilters(views, needed, partition, partitions));
+            }
             replays.add(replay);
             for (CompiledView v : views) {
                 byView.put(v.name(), replay);
@@ -87,6 +110,42 @@ public final class PointInTimeReader implements AutoCloseable {
             }
         }, new ExpressionCompiler());
         return features.service() != null ? planner.forService(features.service()) : planner.forFeatures(features.refs());
+    }
+
+    /**
+     * Which keys each table of a source keeps: views no feature reads keep none (they are there for
+     * the verdicts only); views read with the first view's join keys keep this partition's keys;
+     * other views keep every key.
+     */
+    private List<Predicate<Object>> keepFilters(List<CompiledView> views, List<String> needed, int partition, int partitions) {
+        List<Field> firstKeys = plan.views().getFirst().joinKeys();
+        List<Predicate<Object>> keep = new ArrayList<>();
+        for (CompiledView v : views) {
+            List<Field> readWith = plan.views().stream().filter(r -> r.view().equals(v.name())).findFirst()
+                    .map(FeaturePlan.ViewRead::joinKeys).orElse(null);
+            if (!needed.contains(v.name())) {
+                keep.add(key -> false);
+            } else if (partitions > 1 && readWith.equals(firstKeys)) {
+                keep.add(key -> partitionOf(key, partitions) == partition);
+            } else {
+                keep.add(null);
+            }
+        }
+        return keep;
+    }
+
+    /** The partition ({@code 0..partitions-1}) of an entity key: a stable hash, the same in every pass. */
+    public static int partitionOf(Object key, int partitions) {
+        int h = key.hashCode() * 0x9E3779B9;
+        return Math.floorMod(h ^ (h >>> 16), partitions);
+    }
+
+    /** Whether this reader's partition holds the row's key of the first view read. */
+    public boolean inPartition(Map<String, Object> entity, String pointer) {
+        if (partitions == 1 || plan.views().isEmpty()) {
+            return partition == 0;
+        }
+        return partitionOf(FeatureRetriever.key(plan.views().getFirst().joinKeys(), entity, pointer), partitions) == partition;
     }
 
     /** The resolved features: output names in request order, views read, request fields needed. */
@@ -139,6 +198,12 @@ public final class PointInTimeReader implements AutoCloseable {
             n += r.replayed();
         }
         return n;
+    }
+
+    /** Keys held in the tile table of {@code view} (for tests and progress: partitions bound it). */
+    public int keysHeld(String view) {
+        SourceReplay r = byView.get(view);
+        return r == null ? 0 : r.table(view).keyCount();
     }
 
     /** Events applied so far (accepted and not held), over all replayed sources. */

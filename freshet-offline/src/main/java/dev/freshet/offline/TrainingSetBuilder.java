@@ -61,13 +61,23 @@ public final class TrainingSetBuilder {
      *                        on-demand features
      * @param timestampColumn the spine column holding each row's read time {@code T}
      * @param out             {@code .parquet} or {@code .csv}
+     * @param partitions      entity partitions, one replay pass each: the state held at once is about
+     *                        1/partitions of all keys' (for more entities than fit the heap)
      */
-    public record Request(Path spine, String timestampColumn, FeatureSelection features, Path out) {
+    public record Request(Path spine, String timestampColumn, FeatureSelection features, Path out, int partitions) {
         public Request {
             Objects.requireNonNull(spine, "spine");
             Objects.requireNonNull(timestampColumn, "timestampColumn");
             Objects.requireNonNull(features, "features");
             Objects.requireNonNull(out, "out");
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be >= 1: " + partitions);
+            }
+        }
+
+        /** A request replayed in one pass. */
+        public Request(Path spine, String timestampColumn, FeatureSelection features, Path out) {
+            this(spine, timestampColumn, features, out, 1);
         }
     }
 
@@ -93,43 +103,75 @@ public final class TrainingSetBuilder {
      */
     public Result build(Request request, Progress progress) {
         long started = System.nanoTime();
-        try (PointInTimeReader reader = new PointInTimeReader(repo, log, request.features(), expectedKeys)) {
-            FeaturePlan plan = reader.plan();
-            List<OutputColumn> outputs = outputColumns(plan.names(), reader.outputTypes());
-            try (SpineReader spine = SpineReader.open(request.spine(), request.timestampColumn(), requiredColumns(plan),
-                    tempDir, memoryLimit);
-                 TrainingSetWriter writer = TrainingSetWriter.create(request.out(), spine.columns(), outputs, tempDir,
-                         memoryLimit)) {
-                List<SpineColumn> columns = spine.columns();
-                Object[] values = new Object[columns.size()];
-                Map<String, Object> entity = new HashMap<>();
-                long total = spine.rowCount();
-                long done = 0;
-                while (spine.next()) {
-                    long t = spine.timestampMillis();
-                    reader.advanceTo(t);
-                    for (int c = 0; c < values.length; c++) {
-                        values[c] = spine.value(c);
-                        entity.put(columns.get(c).name(), values[c]);
+        FeaturePlan plan = PointInTimeReader.resolve(repo, request.features());
+        List<OutputColumn> outputs;
+        try (PointInTimeReader probe = new PointInTimeReader(repo, log, request.features(), 16)) {
+            outputs = outputColumns(plan.names(), probe.outputTypes());
+        }
+        long replayed = 0;
+        long applied = 0;
+        long done = 0;
+        int passes = request.partitions();
+        List<String> required = requiredColumns(plan);
+        TrainingSetWriter writer = null;
+        try {
+            for (int p = 0; p < passes; p++) {
+                try (PointInTimeReader reader = new PointInTimeReader(repo, log, request.features(), expectedKeys, p, passes);
+                     SpineReader spine = SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit)) {
+                    if (writer == null) {
+                        writer = TrainingSetWriter.create(request.out(), spine.columns(), outputs, tempDir, memoryLimit);
                     }
-                    FeatureRetriever.Row row;
-                    try {
-                        row = reader.read(entity, t, "");
-                    } catch (RequestException e) {
-                        throw new SpineException(request.spine().getFileName() + ", row " + (spine.rowNumber() + 1) + ": "
-                                + e.getMessage());
-                    }
-                    writer.write(spine.rowNumber(), values, row.values(), row.statuses());
-                    if (++done % PROGRESS_EVERY == 0) {
-                        progress.rows(done, total);
-                    }
+                    done += pass(request, reader, spine, writer, p, passes, done, progress);
+                    replayed = Math.max(replayed, reader.eventsReplayed());
+                    applied += reader.eventsApplied();
                 }
-                writer.finish();
-                progress.rows(done, total);
-                return new Result(request.out(), done, outputs.stream().map(OutputColumn::name).toList(),
-                        reader.eventsReplayed(), reader.eventsApplied(), (System.nanoTime() - started) / 1e9);
+            }
+            writer.finish();
+        } finally {
+            if (writer != null) {
+                writer.close();
             }
         }
+        progress.rows(done, done);
+        return new Result(request.out(), done, outputs.stream().map(OutputColumn::name).toList(), replayed, applied,
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** One replay pass over the spine: the rows of entity partition {@code p}; returns how many. */
+    private static long pass(Request request, PointInTimeReader reader, SpineReader spine, TrainingSetWriter writer, int p,
+                             int passes, long before, Progress progress) {
+        List<SpineColumn> columns = spine.columns();
+        Object[] values = new Object[columns.size()];
+        Map<String, Object> entity = new HashMap<>();
+        long total = spine.rowCount();
+        long seen = 0;
+        long written = 0;
+        while (spine.next()) {
+            for (int c = 0; c < values.length; c++) {
+                values[c] = spine.value(c);
+                entity.put(columns.get(c).name(), values[c]);
+            }
+            seen++;
+            try {
+                if (passes == 1 || reader.inPartition(entity, "")) {
+                    long t = spine.timestampMillis();
+                    reader.advanceTo(t);
+                    FeatureRetriever.Row row = reader.read(entity, t, "");
+                    writer.write(spine.rowNumber(), values, row.values(), row.statuses());
+                    written++;
+                }
+            } catch (RequestException e) {
+                throw new SpineException(request.spine().getFileName() + ", row " + (spine.rowNumber() + 1) + ": "
+                        + e.getMessage());
+            }
+            if (seen % PROGRESS_EVERY == 0) {
+                progress.rows((long) p * total + seen, (long) passes * total);
+            }
+        }
+        if (p == passes - 1 && before + written != total) {
+            throw new IllegalStateException("partitioned passes wrote " + (before + written) + " of " + total + " spine rows");
+        }
+        return written;
     }
 
     /** Join keys of every view read, then request fields of on-demand features. */

@@ -139,6 +139,59 @@ class PointInTimeReaderTest {
     }
 
     @Test
+    void partitionedPassesHoldPartOfTheStateAndReadTheSameValues() {
+        List<EmbeddedFixtures.Case> cases = EmbeddedFixtures.cases();
+        FeatureRepository repo = EmbeddedFixtures.repo(EmbeddedFixtures.specs(cases));
+        List<TestEvent> events = TestStreams.generate(7, 2_000, 40, T0, 5, 2_000, 20_000);
+        List<Object> keys = EmbeddedFixtures.keys(events);
+        List<String> refs = cases.stream().map(c -> EmbeddedFixtures.VIEW + ":" + c.spec().name()).toList();
+        ManualClock clock = new ManualClock(T0);
+        try (MemoryStorage storage = new MemoryStorage()) {
+            try (EmbeddedEngine engine = EmbeddedEngine.start(repo, storage, EngineOptions.defaults(), clock)) {
+                for (List<TestEvent> b : EmbeddedFixtures.batches(events, 7, 20)) {
+                    clock.set(EmbeddedFixtures.acceptTime(b));
+                    engine.append(EmbeddedFixtures.SOURCE, EmbeddedFixtures.batch(b)).join();
+                }
+            }
+            long t = clock.millis() + 5_000;
+            List<FeatureRetriever.Row> whole = new ArrayList<>();
+            int allKeys;
+            try (PointInTimeReader reader = new PointInTimeReader(repo, storage.eventLog(), FeatureSelection.ofFeatures(refs), 16)) {
+                reader.advanceTo(t);
+                for (Object key : keys) {
+                    whole.add(reader.read(Map.of("card_id", key), t, ""));
+                }
+                allKeys = reader.keysHeld(EmbeddedFixtures.VIEW);
+            }
+            int partitions = 3;
+            int held = 0;
+            int rowsRead = 0;
+            for (int p = 0; p < partitions; p++) {
+                try (PointInTimeReader reader = new PointInTimeReader(repo, storage.eventLog(), FeatureSelection.ofFeatures(refs), 16,
+                        p, partitions)) {
+                    reader.advanceTo(t);
+                    assertTrue(reader.keysHeld(EmbeddedFixtures.VIEW) < allKeys, "a pass holds part of the keys");
+                    held += reader.keysHeld(EmbeddedFixtures.VIEW);
+                    for (int k = 0; k < keys.size(); k++) {
+                        Map<String, Object> entity = Map.of("card_id", keys.get(k));
+                        if (!reader.inPartition(entity, "")) {
+                            continue;
+                        }
+                        rowsRead++;
+                        FeatureRetriever.Row row = reader.read(entity, t, "");
+                        for (int i = 0; i < refs.size(); i++) {
+                            assertEquals(whole.get(k).statuses()[i], row.statuses()[i], keys.get(k) + " " + refs.get(i));
+                            assertEquals(exact(whole.get(k).values()[i]), exact(row.values()[i]), keys.get(k) + " " + refs.get(i));
+                        }
+                    }
+                }
+            }
+            assertEquals(allKeys, held, "every key in exactly one pass");
+            assertEquals(keys.size(), rowsRead, "every row read in exactly one pass");
+        }
+    }
+
+    @Test
     void readTimesMustNotGoBack() {
         FeatureRepository repo = EmbeddedFixtures.repo(EmbeddedFixtures.specs(EmbeddedFixtures.cases()));
         try (MemoryStorage storage = new MemoryStorage();

@@ -47,6 +47,11 @@ public final class TrainingSetCommand implements Callable<Integer> {
     @Option(names = "--memory-limit", defaultValue = "2GB", description = "DuckDB memory limit before it spills to disk (default: ${DEFAULT-VALUE}).")
     String memoryLimit;
 
+    @Option(names = "--partitions", defaultValue = "1",
+            description = {"Replay in this many entity partitions, one pass each, holding ~1/N of the state at a time",
+                    "(for more entities than fit the heap; default: ${DEFAULT-VALUE})."})
+    int partitions;
+
     @Option(names = "--expected-keys", defaultValue = "100000", description = "Initial capacity of each view's key index (default: ${DEFAULT-VALUE}).")
     int expectedKeys;
 
@@ -71,7 +76,7 @@ public final class TrainingSetCommand implements Callable<Integer> {
             TrainingSetBuilder builder = new TrainingSetBuilder(r, storage.eventLog(), temp, memoryLimit, expectedKeys);
             ProgressBar bar = new ProgressBar(err, "training set");
             TrainingSetBuilder.Result result = builder.build(
-                    new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r), this.out), bar::update);
+                    new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r), this.out, partitions), bar::update);
             bar.done();
             out.printf("wrote %s: %,d rows, features %s; replayed %,d events (%,d applied) in %.1f s%n", result.out(),
                     result.rows(), result.featureColumns(), result.eventsReplayed(), result.eventsApplied(), result.seconds());

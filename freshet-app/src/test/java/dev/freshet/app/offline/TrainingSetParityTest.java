@@ -169,6 +169,14 @@ class TrainingSetParityTest {
 
         assertSameAsServed(out, served, order, names);
         assertSameAsServed(httpOut, served, order, names);
+
+        // and replayed in three entity partitions (one pass each, a third of the state at a time)
+        Path partitioned = dir.resolve("partitioned.parquet");
+        exit = cl.execute("training-set", "--repo", Path.of("..", "examples", "fraud").toString(), "--data", data.toString(),
+                "--spine", spine.toString(), "--timestamp-column", "ts", "--features", "fraud_model_v1", "--out",
+                partitioned.toString(), "--partitions", "3");
+        assertEquals(0, exit, err.toString());
+        assertSameAsServed(partitioned, served, order, names);
     }
 
     /** Every value and status of the training set equals the recorded server answer; rows in spine order. */

@@ -81,7 +81,11 @@ public final class FeatureRetriever {
         };
     }
 
-    private static Object key(List<Field> joinKeys, Map<String, Object> entity, String pointer) {
+    /**
+     * The entity key a view is read with for this row: the join-key value (typed), or a
+     * {@link CompositeKey} for composite keys; 400 if a key is missing or mistyped.
+     */
+    public static Object key(List<Field> joinKeys, Map<String, Object> entity, String pointer) {
         if (joinKeys.size() == 1) {
             return typed(joinKeys.getFirst(), entity, pointer, true);
         }
