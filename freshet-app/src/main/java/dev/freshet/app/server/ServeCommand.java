@@ -1,5 +1,7 @@
 package dev.freshet.app.server;
 
+import dev.freshet.aggregation.plan.CompiledView;
+import dev.freshet.engine.StreamingViews;
 import dev.freshet.engine.embedded.EmbeddedEngine;
 import dev.freshet.engine.embedded.EngineOptions;
 import dev.freshet.model.FeatureRepository;
@@ -12,6 +14,9 @@ import dev.freshet.storage.rocksdb.StorageOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -79,14 +84,19 @@ public final class ServeCommand implements Callable<Integer> {
                                     Duration checkpointInterval, java.time.InstantSource clock) {
             EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults().withFsync(fsync, Duration.ofMillis(100)));
             try {
+                Map<String, List<String>> viewsBySource = new LinkedHashMap<>();
+                StreamingViews.compile(repo).forEach((source, views) ->
+                        viewsBySource.put(source, views.stream().map(CompiledView::name).toList()));
+                FreshnessMetrics freshness = new FreshnessMetrics(viewsBySource);
                 EmbeddedEngine engine = EmbeddedEngine.start(repo, storage,
-                        EngineOptions.defaults().withCheckpointInterval(checkpointInterval), clock);
+                        EngineOptions.defaults().withCheckpointInterval(checkpointInterval).withFreshnessListener(freshness), clock);
                 // training sets replay this server's log (reads run beside ingest) into <data>/training-sets
                 TrainingSetJobService jobs = new TrainingSetJobService(repo, storage.eventLog(), data.resolve("training-sets"),
                         "1GB", 100_000, clock);
                 try {
-                    return new Running(storage, engine, jobs,
-                            FreshetHttpServer.start(new EngineAdapter(engine), repo, server, clock, jobs));
+                    FreshetHttpServer http = FreshetHttpServer.start(new EngineAdapter(engine), repo, server, clock, jobs);
+                    freshness.bind(http.metrics());
+                    return new Running(storage, engine, jobs, http);
                 } catch (RuntimeException e) {
                     jobs.close();
                     engine.close();

@@ -137,6 +137,20 @@ class EmbeddedServerE2ETest {
     }
 
     @Test
+    void freshnessPerViewIsExportedAsHistograms() throws Exception {
+        clock.set(T0);
+        ingest(txn("f1", 10, "USD", T0 - 2000), txn("f1", 30, "USD", T0 - 1000));
+        // held: its event time is not yet past; visible once the clock passes it, 500 ms after its accept time
+        ingest(txn("f1", 5, "USD", T0 + 300));
+        clock.set(T0 + 500);
+        server.engine().advanceClock();
+        String metrics = get("/metrics").body().asText();
+        assertTrue(metrics.contains("freshet_freshness_accept_to_visible_seconds_count{view=\"card_txn\"} 3"), metrics);
+        assertTrue(metrics.contains("freshet_freshness_accept_to_visible_seconds_sum{view=\"card_txn\"} 0.5"), metrics);
+        assertTrue(metrics.contains("freshet_freshness_event_to_visible_seconds_sum{view=\"card_txn\"} 3.2"), metrics);
+    }
+
+    @Test
     void windowedCountDecaysToZeroWithoutNewEvents() throws Exception {
         ingest(txn("c2", 5, "USD", T0 - 10));
         clock.advance(1);

@@ -174,7 +174,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         List<CompiledView> compiled = new ArrayList<>();
         for (SourceSpec source : repo.sources()) {
             List<CompiledView> sourceViews = bySource.get(source.name());
-            SourceRuntime s = new SourceRuntime(source, sourceViews, storage.deadLetters());
+            SourceRuntime s = new SourceRuntime(source, sourceViews, storage.deadLetters(), clock, options.freshness());
             byName.put(source.name(), s);
             for (ViewRuntime v : s.views) {
                 viewsByName.put(v.compiled.name(), v);

@@ -17,9 +17,10 @@ import java.util.Objects;
  *                            next start replays nothing)
  */
 public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, int expectedKeysPerView,
-                            boolean checkpointOnClose) {
+                            boolean checkpointOnClose, FreshnessListener freshness) {
     public EngineOptions {
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+        Objects.requireNonNull(freshness, "freshness");
         if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
             throw new IllegalArgumentException("checkpointInterval must be positive: " + checkpointInterval);
         }
@@ -33,22 +34,27 @@ public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, i
 
     /** Checkpoint every 30 s, at most 4096 waiting batches, 1024 keys per view initially, checkpoint on close. */
     public static EngineOptions defaults() {
-        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true);
+        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true, FreshnessListener.NONE);
     }
 
     public EngineOptions withCheckpointInterval(Duration interval) {
-        return new EngineOptions(interval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose);
+        return new EngineOptions(interval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness);
     }
 
     public EngineOptions withMaxQueuedBatches(int batches) {
-        return new EngineOptions(checkpointInterval, batches, expectedKeysPerView, checkpointOnClose);
+        return new EngineOptions(checkpointInterval, batches, expectedKeysPerView, checkpointOnClose, freshness);
     }
 
     public EngineOptions withExpectedKeysPerView(int keys) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, keys, checkpointOnClose);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, keys, checkpointOnClose, freshness);
     }
 
     public EngineOptions withCheckpointOnClose(boolean enabled) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, enabled);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, enabled, freshness);
+    }
+
+    /** Reports when events become visible, for freshness metrics. */
+    public EngineOptions withFreshnessListener(FreshnessListener listener) {
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, listener);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * The engine's copy of the events a {@link dev.freshet.engine.SourceDriver} holds for their time,
@@ -23,8 +24,16 @@ final class HeldEvents {
 
     /** Drops every event the driver applies when its clock reaches {@code clock}. */
     void releaseBefore(long clock) {
+        releaseBefore(clock, null);
+    }
+
+    /** As {@link #releaseBefore(long)}, telling {@code released} each event's record. */
+    void releaseBefore(long clock, Consumer<DriverState.HeldEvent> released) {
         while (!queue.isEmpty() && queue.peek().eventTime() < clock) {
-            queue.poll();
+            DriverState.HeldEvent e = queue.poll();
+            if (released != null) {
+                released.accept(e);
+            }
         }
     }
 

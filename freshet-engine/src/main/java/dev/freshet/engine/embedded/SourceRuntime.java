@@ -11,6 +11,7 @@ import dev.freshet.engine.Verdict;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.storage.DeadLetterRecord;
 import dev.freshet.storage.DeadLetterStore;
+import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,6 +82,11 @@ final class SourceRuntime {
     private final Verdict[] verdicts = new Verdict[CHUNK];
     private final List<DeadLetter> letters = new ArrayList<>();
     private final byte[][] chunkRecords = new byte[CHUNK][];
+    private final InstantSource wallClock;
+    private final FreshnessListener freshness;
+    private final long[] visibleAccept = new long[CHUNK];
+    private final long[] visibleEvent = new long[CHUNK];
+    private int visibleCount;
 
     // ---- published
     volatile long appliedOffset;
@@ -108,8 +114,11 @@ final class SourceRuntime {
     private record Waiter(long endOffset, CompletableFuture<Void> future) {
     }
 
-    SourceRuntime(SourceSpec spec, List<CompiledView> views, DeadLetterStore deadLetterStore) {
+    SourceRuntime(SourceSpec spec, List<CompiledView> views, DeadLetterStore deadLetterStore, InstantSource wallClock,
+                  FreshnessListener freshness) {
         this.spec = spec;
+        this.wallClock = wallClock;
+        this.freshness = freshness;
         this.name = spec.name();
         this.deadLetterStore = deadLetterStore;
         List<ViewRuntime> vs = new ArrayList<>();
@@ -255,18 +264,49 @@ final class SourceRuntime {
             lock.unlockWrite(stamp);
         }
         clock = now;
-        held.releaseBefore(now);
+        releaseHeld(now);
         int eventTimeIndex = spec.eventTimeIndex();
+        long visibleAt = freshness == FreshnessListener.NONE ? 0 : wallClock.millis();
         for (int j = 0; j < k; j++) {
             Verdict v = verdicts[j];
-            if (v == Verdict.HELD) {
+            if (v == Verdict.APPLIED && freshness != FreshnessListener.NONE) {
+                visible(visibleAt, acceptTime, scratch.getLong(j, eventTimeIndex));
+            } else if (v == Verdict.HELD) {
                 held.add(firstSeq + j, scratch.getLong(j, eventTimeIndex), chunkRecords[j]);
             } else if (!v.accepted()) {
                 drops[v.dropReason().ordinal()]++;
             }
         }
+        flushVisible(visibleAt);
         checkHeld();
         flushDeadLetters();
+    }
+
+    /** Mirrors the driver's release of held events, reporting them as visible. */
+    private void releaseHeld(long now) {
+        if (freshness == FreshnessListener.NONE || !held.anyBefore(now)) {
+            held.releaseBefore(now);
+            return;
+        }
+        long visibleAt = wallClock.millis();
+        held.releaseBefore(now, e -> visible(visibleAt, RowCodec.acceptTime(e.record()), e.eventTime()));
+        flushVisible(visibleAt);
+    }
+
+    private void visible(long visibleAt, long acceptTime, long eventTime) {
+        if (visibleCount == CHUNK) {
+            flushVisible(visibleAt);
+        }
+        visibleAccept[visibleCount] = acceptTime;
+        visibleEvent[visibleCount] = eventTime;
+        visibleCount++;
+    }
+
+    private void flushVisible(long visibleAt) {
+        if (visibleCount > 0) {
+            freshness.visible(name, visibleAt, visibleAccept, visibleEvent, visibleCount);
+            visibleCount = 0;
+        }
     }
 
     /**
@@ -299,7 +339,7 @@ final class SourceRuntime {
             lock.unlockWrite(stamp);
         }
         clock = bound;
-        held.releaseBefore(bound);
+        releaseHeld(bound);
         checkHeld();
     }
 
