@@ -7,6 +7,7 @@ import dev.freshet.aggregation.watermark.DropCounters;
 import dev.freshet.aggregation.watermark.WatermarkTracker;
 import dev.freshet.model.expr.ArrayRow;
 import dev.freshet.model.expr.Row;
+import dev.freshet.model.spec.SourceKind;
 import dev.freshet.model.spec.SourceSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +43,8 @@ public final class SourceDriver {
     private final PriorityQueue<Held> held = new PriorityQueue<>();
     private long lastAcceptTime = Long.MIN_VALUE;
     private long applied;
+    /** Batch source: rows count from their event time on and are never late (latest row wins). */
+    private final boolean batch;
     /** Per table, which keys it keeps (offline partitioned replay); null = every key. */
     private List<Predicate<Object>> keep;
     // Staging arrays for offerBatch, reused across batches.
@@ -52,10 +55,11 @@ public final class SourceDriver {
     private long[] seqs = new long[0];
     private final Object[][] keys;
 
-    private record Held(long eventTime, long seq, Row row) implements Comparable<Held> {
+    /** A held event: applied once the clock passes {@code due} (see {@link #dueTime}). */
+    private record Held(long due, long eventTime, long seq, Row row) implements Comparable<Held> {
         @Override
         public int compareTo(Held o) {
-            int c = Long.compare(eventTime, o.eventTime);
+            int c = Long.compare(due, o.due);
             return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
@@ -69,6 +73,16 @@ public final class SourceDriver {
         this.eventTimeIndex = source.eventTimeIndex();
         this.fields = source.schema().size();
         this.keys = new Object[this.tables.length][0];
+        this.batch = source.sourceKind() == SourceKind.BATCH;
+    }
+
+    /**
+     * The time the clock must pass before an event counts: its event time for stream events (a read
+     * at {@code t} sees {@code event_time < t}); one ms earlier for batch rows, which a read at
+     * {@code t} sees when {@code event_time <= t} (DESIGN §3 "Batch features").
+     */
+    public long dueTime(long eventTime) {
+        return batch && eventTime != Long.MIN_VALUE ? eventTime - 1 : eventTime;
     }
 
     /**
@@ -174,15 +188,16 @@ public final class SourceDriver {
             return drop(Verdict.TOO_FAR_IN_FUTURE, partition, seq, eventTime, now,
                     "event time is " + (eventTime - now) + " ms ahead of accept time; max skew " + maxFutureSkew + " ms", payload, index);
         }
-        if (watermarks.isLate(partition, eventTime)) {
+        if (!batch && watermarks.isLate(partition, eventTime)) {
             return drop(Verdict.LATE, partition, seq, eventTime, now,
                     "event time below watermark " + watermarks.watermark(partition) + " of partition " + partition, payload, index);
         }
         watermarks.observe(partition, eventTime);
-        if (eventTime < now) {
+        long due = dueTime(eventTime);
+        if (due < now) {
             return Verdict.APPLIED;
         }
-        held.add(new Held(eventTime, seq, copyOf(row)));
+        held.add(new Held(due, eventTime, seq, copyOf(row)));
         return Verdict.HELD;
     }
 
@@ -202,7 +217,7 @@ public final class SourceDriver {
      */
     public void advanceTo(long now) {
         lastAcceptTime = Math.max(lastAcceptTime, now);
-        while (!held.isEmpty() && held.peek().eventTime() < now) {
+        while (!held.isEmpty() && held.peek().due() < now) {
             Held h = held.poll();
             applyNow(h.row(), h.eventTime(), h.seq());
         }

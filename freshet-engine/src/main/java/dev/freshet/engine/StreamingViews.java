@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The streaming views of a repository, compiled and grouped by source: the set of tile tables a
- * source's driver updates. Every driver (the embedded engine, the offline replay) takes its table
+ * The stateful views of a repository (streaming aggregations and latest-value batch features),
+ * compiled and grouped by source: the set of tile tables a source's driver updates. Every driver (the embedded engine, the offline replay) takes its table
  * set from here, so they judge and apply events identically — a join key that is null in any of a
  * source's views drops the event for all of them, online and offline alike.
  */
@@ -24,7 +24,7 @@ public final class StreamingViews {
     }
 
     /**
-     * Per source (repository order), its views with aggregations (repository order), compiled.
+     * Per source (repository order), its views with aggregations or batch features (repository order), compiled.
      *
      * @throws IllegalArgumentException if a view names an unknown entity or cannot be compiled
      */
@@ -34,7 +34,7 @@ public final class StreamingViews {
         for (SourceSpec source : repo.sources()) {
             List<CompiledView> views = new ArrayList<>();
             for (FeatureViewSpec v : repo.featureViews()) {
-                if (v.source().equals(source.name()) && !v.aggregations().isEmpty()) {
+                if (v.source().equals(source.name()) && (!v.aggregations().isEmpty() || !v.batchFeatures().isEmpty())) {
                     EntitySpec entity = repo.entity(v.entity()).orElseThrow(() -> new IllegalArgumentException(
                             "view " + v.name() + " names unknown entity " + v.entity()));
                     views.add(ViewCompiler.compile(v, source, entity, compiler::compile));

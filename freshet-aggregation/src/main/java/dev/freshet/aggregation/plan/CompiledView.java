@@ -21,6 +21,8 @@ import java.util.List;
  * @param groups          storage groups
  * @param allowedLateness the source's allowed lateness in ms
  * @param fingerprint     hash of everything that shapes the state layout; checkpoints record it
+ * @param createdIndex    batch sources: schema index of the created timestamp that breaks ties
+ *                        between rows with equal event times (before ingestion order); -1 if none
  */
 public record CompiledView(
         String name,
@@ -33,7 +35,8 @@ public record CompiledView(
         List<FeatureDef> features,
         List<GroupDef> groups,
         long allowedLateness,
-        String fingerprint) {
+        String fingerprint,
+        int createdIndex) {
 
     /** Hopping groups spanning more hops than this per window use sparse tile lists. */
     public static final int DENSE_RING_LIMIT = 512;

@@ -6,6 +6,7 @@ import dev.freshet.aggregation.state.TileLayout;
 import dev.freshet.model.expr.CompiledExpr;
 import dev.freshet.model.spec.AggregationFunction;
 import dev.freshet.model.spec.AggregationSpec;
+import dev.freshet.model.spec.BatchFeatureSpec;
 import dev.freshet.model.spec.EntitySpec;
 import dev.freshet.model.spec.Field;
 import dev.freshet.model.spec.FeatureViewSpec;
@@ -26,13 +27,17 @@ import java.util.Map;
  * Throws {@link IllegalArgumentException} on inconsistencies validation should have caught.
  */
 public final class ViewCompiler {
+    /** Source option naming the field whose value breaks ties between batch rows of equal event time. */
+    public static final String CREATED_FIELD_OPTION = "created_timestamp_field";
+
     private ViewCompiler() {
     }
 
     private record GroupKey(WindowKind kind, long period, boolean sparse) {
     }
 
-    private record Draft(AggregationSpec spec, WindowKind kind, long size, long hop, int input, int filter, Object aggregator) {
+    private record Draft(String name, AggregationFunction function, WindowKind kind, long size, long hop, int input, int filter,
+                         Object aggregator) {
     }
 
     public static CompiledView compile(FeatureViewSpec view, SourceSpec source, EntitySpec entity, ExpressionResolver expressions) {
@@ -82,12 +87,33 @@ public final class ViewCompiler {
                     if (hop <= 0 || size <= 0 || size % hop != 0) {
                         throw new IllegalArgumentException(view.name() + ":" + a.name() + ": hop " + hop + "ms must divide window " + size + "ms");
                     }
-                    yield new Draft(a, WindowKind.HOPPING, size, hop, input, filter, aggregator);
+                    yield new Draft(a.name(), a.function(), WindowKind.HOPPING, size, hop, input, filter, aggregator);
                 }
-                case WindowSpec.Tumbling tw -> new Draft(a, WindowKind.HOPPING, tw.size().toMillis(), tw.size().toMillis(), input, filter, aggregator);
-                case WindowSpec.Session s -> new Draft(a, WindowKind.SESSION, s.gap().toMillis(), 0, input, filter, aggregator);
-                case WindowSpec.Lifetime l -> new Draft(a, WindowKind.LIFETIME, 0, 0, input, filter, aggregator);
+                case WindowSpec.Tumbling tw -> new Draft(a.name(), a.function(), WindowKind.HOPPING, tw.size().toMillis(),
+                        tw.size().toMillis(), input, filter, aggregator);
+                case WindowSpec.Session s -> new Draft(a.name(), a.function(), WindowKind.SESSION, s.gap().toMillis(), 0, input,
+                        filter, aggregator);
+                case WindowSpec.Lifetime l -> new Draft(a.name(), a.function(), WindowKind.LIFETIME, 0, 0, input, filter, aggregator);
             });
+        }
+        // Latest-value features of a batch view: the input's value in the key's latest row, within the TTL.
+        long ttl = view.ttl() == null ? 0 : view.ttl().toMillis();
+        for (BatchFeatureSpec b : view.batchFeatures()) {
+            int input = inputIds.computeIfAbsent(b.input(), text -> {
+                inputs.add(expressions.compile(text, schema));
+                return inputs.size() - 1;
+            });
+            // typed like `last` of the input: the value keeps the input's type
+            drafts.add(new Draft(b.name(), AggregationFunction.LAST, WindowKind.LATEST, ttl, 0, input, -1,
+                    new LatestValue(inputs.get(input).type())));
+        }
+        int createdIndex = -1;
+        String created = source.options().get(CREATED_FIELD_OPTION);
+        if (created != null) {
+            createdIndex = schema.indexOf(created);
+            if (createdIndex < 0) {
+                throw new IllegalArgumentException("source " + source.name() + ": " + CREATED_FIELD_OPTION + " names unknown field " + created);
+            }
         }
         // Group features by storage shape, preserving first-appearance order.
         Map<GroupKey, List<Integer>> grouping = new LinkedHashMap<>();
@@ -97,6 +123,7 @@ public final class ViewCompiler {
                 case HOPPING -> new GroupKey(WindowKind.HOPPING, d.hop(), d.size() / d.hop() > CompiledView.DENSE_RING_LIMIT);
                 case SESSION -> new GroupKey(WindowKind.SESSION, d.size(), true);
                 case LIFETIME -> new GroupKey(WindowKind.LIFETIME, 0, false);
+                case LATEST -> new GroupKey(WindowKind.LATEST, d.size(), false);
             };
             grouping.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
@@ -111,32 +138,43 @@ public final class ViewCompiler {
                 Draft d = drafts.get(i);
                 int slotOffset = -1;
                 int objectIndex = -1;
-                if (d.aggregator() instanceof SlotAggregator s) {
+                if (d.kind() == WindowKind.LATEST) {
+                    slotOffset = offset++; // the LATEST group keeps its own row layout; one slot per feature
+                } else if (d.aggregator() instanceof SlotAggregator s) {
                     slotOffset = offset;
                     offset += s.width();
                 } else {
                     objectIndex = objects++;
                 }
-                features[i] = new FeatureDef(i, d.spec().name(), d.spec().function(), d.kind(), d.size(), d.hop(),
+                features[i] = new FeatureDef(i, d.name(), d.function(), d.kind(), d.size(), d.hop(),
                         groupIndex, d.input(), d.filter(), d.aggregator(), slotOffset, objectIndex);
                 members.add(features[i]);
             }
             groups.add(new GroupDef(e.getKey().kind(), e.getKey().period(), e.getKey().sparse(), members, offset, objects));
         }
         return new CompiledView(view.name(), schema, eventTimeIndex, entity.joinKeys(), keyIndexes, inputs, filters,
-                List.of(features), groups, source.allowedLateness().toMillis(), fingerprint(view, source, entity, features));
+                List.of(features), groups, source.allowedLateness().toMillis(), fingerprint(view, source, entity, features, created),
+                createdIndex);
     }
 
-    private static String fingerprint(FeatureViewSpec view, SourceSpec source, EntitySpec entity, FeatureDef[] features) {
+    private static String fingerprint(FeatureViewSpec view, SourceSpec source, EntitySpec entity, FeatureDef[] features,
+                                      String created) {
         StringBuilder sb = new StringBuilder();
         sb.append("v1|").append(view.name()).append('|').append(entity.joinKeys()).append('|').append(source.schema().fields())
                 .append('|').append(source.eventTimeField()).append('|').append(source.allowedLateness().toMillis());
-        for (int i = 0; i < features.length; i++) {
+        for (int i = 0; i < view.aggregations().size(); i++) {
             AggregationSpec a = view.aggregations().get(i);
             FeatureDef f = features[i];
             sb.append('|').append(f.name()).append(',').append(f.function()).append(',').append(f.windowKind())
                     .append(',').append(f.size()).append(',').append(f.hop()).append(',').append(a.input())
                     .append(',').append(a.filter()).append(',').append(a.params());
+        }
+        if (!view.batchFeatures().isEmpty()) {
+            // appended only for batch views, so streaming fingerprints (and their checkpoints) are unchanged
+            sb.append("|latest,ttl=").append(view.ttl() == null ? 0 : view.ttl().toMillis()).append(",created=").append(created);
+            for (BatchFeatureSpec b : view.batchFeatures()) {
+                sb.append('|').append(b.name()).append(',').append(b.input());
+            }
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));

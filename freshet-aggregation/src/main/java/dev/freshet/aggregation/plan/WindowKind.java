@@ -1,6 +1,9 @@
 package dev.freshet.aggregation.plan;
 
-/** How a feature's window is stored: hop tiles, one lifetime accumulator, or session runs. */
+/**
+ * How a feature's window is stored: hop tiles, one lifetime accumulator, session runs, or the
+ * latest row of a batch source (latest-value features with a TTL).
+ */
 public enum WindowKind {
-    HOPPING, LIFETIME, SESSION
+    HOPPING, LIFETIME, SESSION, LATEST
 }

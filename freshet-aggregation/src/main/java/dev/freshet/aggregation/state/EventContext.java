@@ -11,6 +11,8 @@ public final class EventContext {
     public final boolean[] filterPass;
     public long eventTime;
     public long seq;
+    /** Batch rows: the created timestamp breaking event-time ties (Long.MIN_VALUE if the source has none). */
+    public long created = Long.MIN_VALUE;
 
     public EventContext(int inputs, int filters) {
         cells = new InputCell[inputs];

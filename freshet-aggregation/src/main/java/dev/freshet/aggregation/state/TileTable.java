@@ -6,6 +6,7 @@ import dev.freshet.aggregation.codec.ByteWriter;
 import dev.freshet.aggregation.ir.InputCell;
 import dev.freshet.aggregation.plan.CompiledView;
 import dev.freshet.aggregation.plan.GroupDef;
+import dev.freshet.aggregation.plan.WindowKind;
 import dev.freshet.model.expr.CompiledExpr;
 import dev.freshet.model.expr.Row;
 import dev.freshet.model.spec.FieldType;
@@ -37,6 +38,7 @@ public final class TileTable {
     private final CompiledExpr[] filters;
     private final int[] keyIndexes;
     private final int eventTimeIndex;
+    private final int createdIndex;
     private final int[] stageIds = new int[STAGE];
     /** Sink for prefetch loads, so the JIT cannot drop them. */
     private long touched;
@@ -64,15 +66,20 @@ public final class TileTable {
         this.ctx = new EventContext(inputs.length, filters.length);
         this.keyIndexes = view.keyIndexes();
         this.eventTimeIndex = view.eventTimeIndex();
+        this.createdIndex = view.createdIndex();
     }
 
     private static GroupState newGroup(GroupDef def, long lateness) {
+        if (def.kind() == WindowKind.LATEST) {
+            return new LatestGroup(def.features(), def.period());
+        }
         TileLayout layout = new TileLayout(def.features(), def.stride(), def.objects());
         long[] sizes = def.features().stream().mapToLong(f -> f.size()).toArray();
         return switch (def.kind()) {
             case HOPPING -> def.sparse() ? new SparseHopGroup(layout, def.period(), sizes) : new DenseHopGroup(layout, def.period(), sizes);
             case LIFETIME -> new LifetimeGroup(layout);
             case SESSION -> new SessionGroup(layout, def.period(), lateness);
+            case LATEST -> throw new AssertionError("handled above");
         };
     }
 
@@ -167,6 +174,9 @@ public final class TileTable {
     private void evaluate(Row row, long eventTime, long seq) {
         ctx.eventTime = eventTime;
         ctx.seq = seq;
+        if (createdIndex >= 0) {
+            ctx.created = row.isNull(createdIndex) ? Long.MIN_VALUE : row.getLong(createdIndex);
+        }
         for (int i = 0; i < inputs.length; i++) {
             InputCell c = ctx.cells[i];
             int field = inputFields[i];

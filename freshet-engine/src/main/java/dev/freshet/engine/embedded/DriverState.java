@@ -38,7 +38,7 @@ record DriverState(String source, long nextOffset, long clock, long appliedEvent
      * An event held for its time.
      *
      * @param seq       its log offset
-     * @param eventTime its event time
+     * @param eventTime its due time: the event time for stream events, one ms less for batch rows (SourceDriver#dueTime)
      * @param record    its log record ({@link RowCodec}; carries accept time, partition and values)
      */
     record HeldEvent(long seq, long eventTime, byte[] record) {

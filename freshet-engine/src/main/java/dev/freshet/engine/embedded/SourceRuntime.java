@@ -272,7 +272,7 @@ final class SourceRuntime {
             if (v == Verdict.APPLIED && freshness != FreshnessListener.NONE) {
                 visible(visibleAt, acceptTime, scratch.getLong(j, eventTimeIndex));
             } else if (v == Verdict.HELD) {
-                held.add(firstSeq + j, scratch.getLong(j, eventTimeIndex), chunkRecords[j]);
+                held.add(firstSeq + j, driver.dueTime(scratch.getLong(j, eventTimeIndex)), chunkRecords[j]);
             } else if (!v.accepted()) {
                 drops[v.dropReason().ordinal()]++;
             }
