@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 ApplyCommand.class,
                 TrainingSetCommand.class,
+                IngestCommand.class,
+                ExportCommand.class,
                 dev.freshet.app.server.ServeCommand.class,
                 dev.freshet.app.demo.DemoCommand.class,
                 BenchCommand.class,
