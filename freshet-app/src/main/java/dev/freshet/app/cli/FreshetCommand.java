@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 TrainingSetCommand.class,
                 IngestCommand.class,
                 ExportCommand.class,
+                MaterializeCommand.class,
                 dev.freshet.app.server.ServeCommand.class,
                 dev.freshet.app.demo.DemoCommand.class,
                 BenchCommand.class,

@@ -69,6 +69,10 @@ public final class IngestCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Event-time range to import, [from, to); `freshet materialize` narrows it. */
+    long fromEventTime = Long.MIN_VALUE;
+    long toEventTime = Long.MAX_VALUE;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +85,7 @@ public final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    private int run(PrintWriter out, PrintWriter err) throws IOException {
+    int run(PrintWriter out, PrintWriter err) throws IOException {
         FeatureRepository r = RepositoryOptions.loadOrReport(repo, err);
         if (r == null) {
             return 1;
@@ -110,7 +114,8 @@ public final class IngestCommand implements Callable<Integer> {
         EmbeddedStorage storage = null;
         Bars bars = new Bars(err, file.getFileName().toString());
         try {
-            HistoricalImport.Options options = new HistoricalImport.Options(delay, batch, skipInvalid, ignoreExtraColumns, temp);
+            HistoricalImport.Options options = new HistoricalImport.Options(delay, batch, skipInvalid, ignoreExtraColumns, temp,
+                    fromEventTime, toEventTime);
             ImportFormat.of(file); // an unsupported extension fails before the data directory is touched
             if (Files.exists(data)) {
                 storage = open(); // fails fast when a server holds the directory

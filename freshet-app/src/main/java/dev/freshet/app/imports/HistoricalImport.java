@@ -76,9 +76,17 @@ public final class HistoricalImport implements AutoCloseable {
      * @param ignoreExtraColumns leave out columns (NDJSON: fields) the schema does not have,
      *                           instead of failing
      * @param tempDir            where DuckDB may spill
+     * @param fromEventTime      only rows with {@code event_time >= fromEventTime} are imported
+     * @param toEventTime        only rows with {@code event_time < toEventTime} are imported (the
+     *                           others are valid but out of range: counted, not imported)
      */
     public record Options(Duration availabilityDelay, int batchSize, boolean skipInvalid, boolean ignoreExtraColumns,
-                          Path tempDir) {
+                          Path tempDir, long fromEventTime, long toEventTime) {
+        /** Every event time. */
+        public Options(Duration availabilityDelay, int batchSize, boolean skipInvalid, boolean ignoreExtraColumns, Path tempDir) {
+            this(availabilityDelay, batchSize, skipInvalid, ignoreExtraColumns, tempDir, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+
         public Options {
             Objects.requireNonNull(availabilityDelay, "availabilityDelay");
             Objects.requireNonNull(tempDir, "tempDir");
@@ -129,6 +137,7 @@ public final class HistoricalImport implements AutoCloseable {
     private final ImportStaging staging;
     private final RejectedRows rejected;
     private long rowsRead;
+    private long outOfRange;
     private boolean appended;
 
     private HistoricalImport(SourceSpec source, Path file, ImportFormat format, Options options, long started,
@@ -209,6 +218,10 @@ public final class HistoricalImport implements AutoCloseable {
                             + " be imported as history"));
                     continue;
                 }
+                if (et < options.fromEventTime() || et >= options.toEventTime()) {
+                    outOfRange++;
+                    continue;
+                }
                 if (options.skipInvalid() || (rejected.count == 0 && errors.isEmpty())) {
                     staging.add(et, row, encoder.encode(batch, k, 0, 0)); // else the import fails: why stage
                 }
@@ -286,6 +299,11 @@ public final class HistoricalImport implements AutoCloseable {
                     + " directory before starting the server, or import only events available at or after "
                     + instant(latest) + ". Nothing was written.");
         }
+    }
+
+    /** Valid rows left out because their event time lies outside the options' range. */
+    public long outOfRange() {
+        return outOfRange;
     }
 
     static String instant(long epochMillis) {
