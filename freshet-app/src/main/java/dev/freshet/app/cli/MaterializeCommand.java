@@ -1,5 +1,7 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.app.imports.ImportException;
+import dev.freshet.app.imports.JdbcSnapshot;
 import dev.freshet.engine.EventBatch;
 import dev.freshet.engine.embedded.RowCodec;
 import dev.freshet.model.FeatureRepository;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
  * range, so its latest-value features are served (and joined point in time in training sets).
  */
 @Command(name = "materialize", mixinStandardHelpOptions = true,
-        description = {"Load the rows of a batch source (its `path` option, or --file: CSV or Parquet) with event times in",
+        description = {"Load the rows of a batch source (its `path` option or --file: CSV or Parquet; or its JDBC table:",
+                "options `jdbc_url` and `table` or `query`) with event times in",
                 "[start, end) into the log, validated like `freshet ingest`, with available_at = event_time + the source's",
                 "availability delay. Incremental: without --start it continues after the latest event time already",
                 "loaded; --end defaults to now. Latest-value features then serve the latest row per key within the",
@@ -82,10 +85,11 @@ public final class MaterializeCommand implements Callable<Integer> {
             return 1;
         }
         Path input = file;
-        if (input == null) {
+        boolean jdbc = input == null && JdbcSnapshot.isJdbc(s);
+        if (input == null && !jdbc) {
             String path = s.options().get("path");
             if (path == null) {
-                err.println("materialize: source '" + source + "' has no `path` option; pass --file");
+                err.println("materialize: source '" + source + "' has neither a `path` nor a `jdbc_url` option; pass --file");
                 return 1;
             }
             input = repo.resolve(path);
@@ -107,8 +111,31 @@ public final class MaterializeCommand implements Callable<Integer> {
                     Instant.ofEpochMilli(to));
             return 0;
         }
+        Path snapshotDir = null;
+        if (jdbc) {
+            snapshotDir = Files.createTempDirectory("freshet-materialize");
+            input = snapshotDir.resolve(source + ".parquet");
+            try {
+                long rows = JdbcSnapshot.write(s, from, to, input, snapshotDir);
+                out.printf("read %,d rows of source '%s' over JDBC (%s)%n", rows, source, s.options().get("jdbc_url"));
+            } catch (ImportException e) {
+                err.println("materialize: " + e.getMessage());
+                deleteTree(snapshotDir);
+                return 1;
+            }
+        }
         out.printf("materializing source '%s': event times [%s, %s) from %s%n", source,
-                from == Long.MIN_VALUE ? "-inf" : Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), input);
+                from == Long.MIN_VALUE ? "-inf" : Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), jdbc ? "its JDBC table" : input);
+        try {
+            return load(input, from, to, out, err);
+        } finally {
+            if (snapshotDir != null) {
+                deleteTree(snapshotDir);
+            }
+        }
+    }
+
+    private int load(Path input, long from, long to, PrintWriter out, PrintWriter err) throws IOException {
         IngestCommand ingest = new IngestCommand();
         ingest.repo = repo;
         ingest.data = data;
@@ -137,6 +164,14 @@ public final class MaterializeCommand implements Callable<Integer> {
                 EventBatch batch = new EventBatch(s.schema(), 1);
                 RowCodec.decodeInto(c.record(), batch);
                 return Math.addExact(batch.getLong(0, s.eventTimeIndex()), 1);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -142,4 +142,65 @@ class BatchFeaturesTest {
     private static String status(JsonNode resp, int row, int feature) {
         return resp.get("results").get(row).get("statuses").get(feature).asText();
     }
+
+    @Test
+    void aJdbcTableIsMaterializedLikeAFile(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("crm.duckdb");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE profiles (card_id VARCHAR, credit_limit DOUBLE, home_country VARCHAR, updated_at TIMESTAMP,"
+                    + " extra INTEGER)");
+            st.execute("INSERT INTO profiles VALUES ('c1', 1000.0, 'US', TIMESTAMP '2026-01-10 00:00:00', 1),"
+                    + " ('c1', 2500.0, NULL, TIMESTAMP '2026-02-05 00:00:00', 2), ('c9', NULL, 'FR', TIMESTAMP '2026-01-20 00:00:00', 3)");
+        }
+        Path repo = dir.resolve("repo");
+        Files.createDirectories(repo);
+        Files.writeString(repo.resolve("crm.yaml"), """
+                kind: entity
+                name: card
+                join_keys:
+                  card_id: string
+                ---
+                kind: source
+                name: card_profiles
+                type: batch
+                schema:
+                  card_id: string
+                  credit_limit: {type: float64, nullable: true}
+                  home_country: {type: string, nullable: true}
+                  updated_at: timestamp
+                event_time_field: updated_at
+                options:
+                  jdbc_url: "jdbc:duckdb:%s"
+                  query: "SELECT card_id, credit_limit, home_country, updated_at FROM profiles"
+                ---
+                kind: feature_view
+                name: card_profile
+                entity: card
+                source: card_profiles
+                ttl: 30d
+                features:
+                  - name: credit_limit
+                    input: credit_limit
+                  - name: home_country
+                    input: home_country
+                """.formatted(db.toString().replace("\\", "/")));
+        Path data = dir.resolve("data");
+        Run first = run("materialize", "--repo", repo.toString(), "--data", data.toString(), "--source", "card_profiles",
+                "--end", "2026-02-01T00:00:00Z");
+        assertEquals(0, first.exit(), first.err() + first.out());
+        assertTrue(first.out().contains("read 3 rows") && first.out().contains("imported 2 events"), first.out());
+        Run second = run("materialize", "--repo", repo.toString(), "--data", data.toString(), "--source", "card_profiles");
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().contains("imported 1 events"), second.out());
+
+        FeatureRepository crm = RepositoryLoader.load(repo).repositoryOrThrow();
+        HttpClient http = HttpClient.newHttpClient();
+        try (ServeCommand.Running server = ServeCommand.Running.start(crm, data, ServerOptions.defaults(0), FsyncPolicy.NEVER,
+                Duration.ofMinutes(10), new ManualClock(FEB06))) {
+            JsonNode at = read(http, "http://127.0.0.1:" + server.port());
+            assertEquals(2500.0, at.get("results").get(0).get("values").get(0).asDouble());
+            assertEquals("NULL_VALUE", status(at, 0, 1), "the latest row's home country is null");
+            assertEquals("NOT_FOUND", status(at, 1, 0));
+        }
+    }
 }
