@@ -116,10 +116,9 @@ public final class SourceDriver {
     public int offerBatch(EventBatch batch, int from, int to, int partition, long firstSeq, long acceptTime,
                           Verdict[] verdicts, IntFunction<String> payload) {
         long now = clock(acceptTime);
-        int n = to - from;
-        ensureStaging(n);
+        ensureStaging(to - from);
+        staged = 0;
         EventBatch.Cursor row = cursor;
-        int accepted = 0;
         for (int i = from; i < to; i++) {
             long seq = firstSeq + (i - from);
             Verdict v = judge(row.at(batch, i), partition, seq, now, payload, i);
@@ -127,15 +126,57 @@ public final class SourceDriver {
                 verdicts[i - from] = v;
             }
             if (v == Verdict.APPLIED) {
-                positions[accepted] = i;
-                eventTimes[accepted] = row.getLong(eventTimeIndex);
-                seqs[accepted] = seq;
-                for (int t = 0; t < tables.length; t++) {
-                    keys[t][accepted] = tables[t].keyOf(row);
-                }
-                accepted++;
+                stage(row, i, seq);
             }
         }
+        return applyStaged(batch);
+    }
+
+    /**
+     * Offers events {@code from..to-1} of a batch, each with its own accept time
+     * ({@code acceptTimes[i - from]}, non-decreasing): the same verdicts and application order as
+     * offering them one by one, but the events applied between two releases of held events go to
+     * {@link TileTable#applyBatch} together. This is how a replay of a log whose events were
+     * accepted one at a time (every event its own accept time) still applies in large batches.
+     *
+     * @return number of events applied (held events released included)
+     */
+    public int offerBatch(EventBatch batch, int from, int to, int partition, long firstSeq, long[] acceptTimes) {
+        long before = applied;
+        ensureStaging(to - from);
+        staged = 0;
+        EventBatch.Cursor row = cursor;
+        for (int i = from; i < to; i++) {
+            long now = Math.max(acceptTimes[i - from], lastAcceptTime);
+            if (!held.isEmpty() && held.peek().due() < now) {
+                applyStaged(batch); // the events judged so far come before the released ones
+                staged = 0;
+            }
+            clock(now);
+            long seq = firstSeq + (i - from);
+            if (judge(row.at(batch, i), partition, seq, now, null, i) == Verdict.APPLIED) {
+                stage(row, i, seq);
+            }
+        }
+        applyStaged(batch);
+        return (int) (applied - before);
+    }
+
+    private int staged;
+
+    private void stage(EventBatch.Cursor row, int position, long seq) {
+        positions[staged] = position;
+        eventTimes[staged] = row.getLong(eventTimeIndex);
+        seqs[staged] = seq;
+        for (int t = 0; t < tables.length; t++) {
+            keys[t][staged] = tables[t].keyOf(row);
+        }
+        staged++;
+    }
+
+    /** Applies the staged events to every table, in order; returns how many. */
+    private int applyStaged(EventBatch batch) {
+        int accepted = staged;
         EventBatch.Cursor applyRow = applyCursor;
         for (int t = 0; t < tables.length; t++) {
             Predicate<Object> k = keep == null ? null : keep.get(t);
@@ -151,6 +192,7 @@ public final class SourceDriver {
             Arrays.fill(keys[t], 0, accepted, null);
         }
         applied += accepted;
+        staged = 0;
         return accepted;
     }
 

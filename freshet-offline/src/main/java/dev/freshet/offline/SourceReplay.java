@@ -22,6 +22,10 @@ import java.util.Map;
  * the same verdicts (late, held, too far in the future), the same application order, the same
  * floating-point sums.
  *
+ * <p>Records go to the driver in runs of up to {@value #CHUNK}, each with its own accept time
+ * ({@link SourceDriver#offerBatch(EventBatch, int, int, int, long, long[])}): the verdicts and order
+ * of record-by-record offers, applied in batches.
+ *
  * <p>The embedded log is written with non-decreasing accept times, so a single pass suffices. A
  * record accepted earlier than one before it (never written by the server) is offered at its log
  * position, as the server would have applied it.
@@ -36,6 +40,7 @@ final class SourceReplay implements AutoCloseable {
     private final Map<String, TileTable.Reader> readers = new LinkedHashMap<>();
     private final LogCursor cursor;
     private final EventBatch batch;
+    private final long[] acceptTimes = new long[CHUNK];
     private byte[] next;
     /** Offset of {@link #next}. */
     private long nextOffset;
@@ -81,18 +86,20 @@ final class SourceReplay implements AutoCloseable {
             throw new IllegalArgumentException("read times must not decrease: " + t + " after " + clock);
         }
         while (next != null && RowCodec.acceptTime(next) <= t) {
-            long accept = RowCodec.acceptTime(next);
             int partition = RowCodec.partition(next);
             long first = nextOffset;
             batch.clear();
             int k = 0;
-            while (next != null && k < CHUNK && RowCodec.acceptTime(next) == accept && RowCodec.partition(next) == partition) {
+            // one call per run of up to CHUNK records of a partition, each with its own accept time:
+            // the driver takes the same decisions as record by record, and applies them in batches
+            while (next != null && k < CHUNK && RowCodec.acceptTime(next) <= t && RowCodec.partition(next) == partition) {
+                acceptTimes[k] = RowCodec.acceptTime(next);
                 RowCodec.decodeInto(next, batch);
                 k++;
                 replayed++;
                 pull();
             }
-            driver.offerBatch(batch, 0, k, partition, first, accept, null, null);
+            driver.offerBatch(batch, 0, k, partition, first, acceptTimes);
         }
         driver.advanceTo(t);
         clock = t;

@@ -62,6 +62,10 @@ final class OutputLayout {
         }
     }
 
+    /** A DuckDB list literal of the status names in ordinal order (DuckDB lists are 1-based). */
+    private static final String STATUS_NAMES = java.util.Arrays.stream(dev.freshet.aggregation.Status.values())
+            .map(st -> "'" + st.name() + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+
     /** The staging table; the appender fills its columns in this order. */
     String createTable() {
         StringBuilder ddl = new StringBuilder("CREATE TABLE " + TABLE + " (");
@@ -70,7 +74,7 @@ final class OutputLayout {
         }
         for (int i = 0; i < features.size(); i++) {
             ddl.append('f').append(i).append(' ').append(sqlType(features.get(i).type()))
-                    .append(", t").append(i).append(" VARCHAR, ");
+                    .append(", t").append(i).append(" TINYINT, ");
         }
         return ddl.append(ROW).append(" BIGINT)").toString();
     }
@@ -93,7 +97,9 @@ final class OutputLayout {
         for (int i = 0; i < features.size(); i++) {
             String name = features.get(i).name();
             sql.append(t).append('f').append(i).append(" AS ").append(DuckDb.ident(name)).append(", ");
-            sql.append(t).append('t').append(i).append(" AS ").append(DuckDb.ident(name + "__status")).append(", ");
+            // statuses are staged as their ordinal (cheap to append) and written as their names
+            sql.append(STATUS_NAMES).append('[').append(t).append('t').append(i).append(" + 1] AS ")
+                    .append(DuckDb.ident(name + "__status")).append(", ");
         }
         sql.setLength(sql.length() - 2);
         return sql.append(" FROM ").append(TABLE).append(" ORDER BY ").append(t).append(ROW).toString();

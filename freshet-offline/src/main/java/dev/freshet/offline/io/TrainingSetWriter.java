@@ -147,7 +147,7 @@ public final class TrainingSetWriter implements AutoCloseable {
                 } else {
                     appender.appendNull();
                 }
-                appender.append(statuses[i].name());
+                appender.append((byte) statuses[i].ordinal());
             }
             appender.append(rowNumber);
             appender.endRow();
