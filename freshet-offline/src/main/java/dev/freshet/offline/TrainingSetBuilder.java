@@ -1,5 +1,6 @@
 package dev.freshet.offline;
 
+import dev.freshet.aggregation.Status;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.spec.Field;
 import dev.freshet.model.spec.FieldType;
@@ -21,6 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Builds a point-in-time training set: reads the spine through DuckDB sorted by (timestamp, spine
@@ -62,9 +71,12 @@ public final class TrainingSetBuilder {
      * @param timestampColumn the spine column holding each row's read time {@code T}
      * @param out             {@code .parquet} or {@code .csv}
      * @param partitions      entity partitions, one replay pass each: the state held at once is about
-     *                        1/partitions of all keys' (for more entities than fit the heap)
+     *                        threads/partitions of all keys' (for more entities than fit the heap)
+     * @param threads         passes run at the same time (each on its own thread, with its own
+     *                        share of the keys); more threads than partitions raise the partitions
      */
-    public record Request(Path spine, String timestampColumn, FeatureSelection features, Path out, int partitions) {
+    public record Request(Path spine, String timestampColumn, FeatureSelection features, Path out, int partitions,
+                          int threads) {
         public Request {
             Objects.requireNonNull(spine, "spine");
             Objects.requireNonNull(timestampColumn, "timestampColumn");
@@ -73,11 +85,15 @@ public final class TrainingSetBuilder {
             if (partitions < 1) {
                 throw new IllegalArgumentException("partitions must be >= 1: " + partitions);
             }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1: " + threads);
+            }
+            partitions = Math.max(partitions, threads);
         }
 
-        /** A request replayed in one pass. */
+        /** A request replayed in one pass per available processor. */
         public Request(Path spine, String timestampColumn, FeatureSelection features, Path out) {
-            this(spine, timestampColumn, features, out, 1);
+            this(spine, timestampColumn, features, out, 1, Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -108,68 +124,142 @@ public final class TrainingSetBuilder {
         try (PointInTimeReader probe = new PointInTimeReader(repo, log, request.features(), 16)) {
             outputs = outputColumns(plan.names(), probe.outputTypes());
         }
+        int passes = request.partitions();
+        List<String> required = requiredColumns(plan);
+        AtomicLong seen = new AtomicLong();
+        SpineReader first = SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit);
+        long total = first.rowCount();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(request.threads(), passes),
+                Thread.ofPlatform().name("freshet-training-set-", 0).daemon(true).factory());
         long replayed = 0;
         long applied = 0;
         long done = 0;
-        int passes = request.partitions();
-        List<String> required = requiredColumns(plan);
-        TrainingSetWriter writer = null;
-        try {
-            for (int p = 0; p < passes; p++) {
-                try (PointInTimeReader reader = new PointInTimeReader(repo, log, request.features(), expectedKeys, p, passes);
-                     SpineReader spine = SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit)) {
-                    if (writer == null) {
-                        writer = TrainingSetWriter.create(request.out(), spine.columns(), outputs, tempDir, memoryLimit);
-                    }
-                    done += pass(request, reader, spine, writer, p, passes, done, progress);
-                    replayed = Math.max(replayed, reader.eventsReplayed());
-                    applied += reader.eventsApplied();
+        try (TrainingSetWriter writer = TrainingSetWriter.create(request.out(), first.columns(), outputs, tempDir, memoryLimit)) {
+            // DuckDB's appender belongs to the thread that made it: passes hand rows to this thread
+            BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(64);
+            Consumer<Object[][]> write = rows -> {
+                try {
+                    queue.put(rows);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while handing rows to the writer", e);
                 }
+            };
+            List<Future<long[]>> results = new ArrayList<>();
+            for (int p = 0; p < passes; p++) {
+                int partition = p;
+                results.add(pool.submit(() -> {
+                    try (PointInTimeReader reader = new PointInTimeReader(repo, log, request.features(), expectedKeys, partition, passes);
+                         SpineReader spine = partition == 0 ? first
+                                 : SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit)) {
+                        long written = pass(request, reader, spine, write, passes, seen, progress);
+                        return new long[] {written, reader.eventsReplayed(), reader.eventsApplied()};
+                    } finally {
+                        queue.put(END);
+                    }
+                }));
+            }
+            int ended = 0;
+            while (ended < passes) {
+                Object[][] rows = take(queue);
+                if (rows == END) {
+                    ended++;
+                    continue;
+                }
+                for (Object[] row : rows) {
+                    writer.write((Long) row[0], (Object[]) row[1], (Object[]) row[2], (Status[]) row[3]);
+                }
+            }
+            for (Future<long[]> f : results) {
+                long[] r = join(f);
+                done += r[0];
+                replayed = Math.max(replayed, r[1]);
+                applied = Math.max(applied, r[2]); // every pass judges every event
+            }
+            if (done != total) {
+                throw new IllegalStateException("partitioned passes wrote " + done + " of " + total + " spine rows");
             }
             writer.finish();
         } finally {
-            if (writer != null) {
-                writer.close();
-            }
+            pool.shutdownNow();
+            first.close();
         }
         progress.rows(done, done);
         return new Result(request.out(), done, outputs.stream().map(OutputColumn::name).toList(), replayed, applied,
                 (System.nanoTime() - started) / 1e9);
     }
 
-    /** One replay pass over the spine: the rows of entity partition {@code p}; returns how many. */
-    private static long pass(Request request, PointInTimeReader reader, SpineReader spine, TrainingSetWriter writer, int p,
-                             int passes, long before, Progress progress) {
+    /** Marks the end of one pass's rows in the writer's queue. */
+    private static final Object[][] END = new Object[0][];
+
+    private static Object[][] take(BlockingQueue<Object[][]> queue) {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the training set", e);
+        }
+    }
+
+    private static long[] join(Future<long[]> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the training set", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Rows handed to the writer at once (fewer turns on its lock). */
+    private static final int WRITE_BATCH = 512;
+
+    /** One replay pass over the spine: the rows of its entity partition; returns how many. */
+    private static long pass(Request request, PointInTimeReader reader, SpineReader spine, Consumer<Object[][]> write,
+                             int passes, AtomicLong seen, Progress progress) {
         List<SpineColumn> columns = spine.columns();
-        Object[] values = new Object[columns.size()];
         Map<String, Object> entity = new HashMap<>();
-        long total = spine.rowCount();
-        long seen = 0;
+        long total = spine.rowCount() * passes;
         long written = 0;
+        Object[][] pending = new Object[WRITE_BATCH][];
+        int n = 0;
         while (spine.next()) {
+            Object[] values = new Object[columns.size()];
             for (int c = 0; c < values.length; c++) {
                 values[c] = spine.value(c);
                 entity.put(columns.get(c).name(), values[c]);
             }
-            seen++;
             try {
                 if (passes == 1 || reader.inPartition(entity, "")) {
                     long t = spine.timestampMillis();
                     reader.advanceTo(t);
                     FeatureRetriever.Row row = reader.read(entity, t, "");
-                    writer.write(spine.rowNumber(), values, row.values(), row.statuses());
+                    pending[n++] = new Object[] {spine.rowNumber(), values, row.values(), row.statuses()};
+                    if (n == WRITE_BATCH) {
+                        write.accept(pending);
+                        pending = new Object[WRITE_BATCH][];
+                        n = 0;
+                    }
                     written++;
                 }
             } catch (RequestException e) {
                 throw new SpineException(request.spine().getFileName() + ", row " + (spine.rowNumber() + 1) + ": "
                         + e.getMessage());
             }
-            if (seen % PROGRESS_EVERY == 0) {
-                progress.rows((long) p * total + seen, (long) passes * total);
+            long s = seen.incrementAndGet();
+            if (s % PROGRESS_EVERY == 0) {
+                progress.rows(s, total);
             }
         }
-        if (p == passes - 1 && before + written != total) {
-            throw new IllegalStateException("partitioned passes wrote " + (before + written) + " of " + total + " spine rows");
+        if (n > 0) {
+            write.accept(java.util.Arrays.copyOf(pending, n));
         }
         return written;
     }

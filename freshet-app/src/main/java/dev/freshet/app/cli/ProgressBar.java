@@ -22,7 +22,7 @@ public final class ProgressBar {
     }
 
     /** Reports {@code done} of {@code total} units (total 0 = unknown). */
-    public void update(long done, long total) {
+    public synchronized void update(long done, long total) {
         long now = System.nanoTime();
         if (drawn && now - lastDraw < REDRAW_NANOS && done < total) {
             return;
@@ -35,7 +35,7 @@ public final class ProgressBar {
     }
 
     /** Ends the bar's line. */
-    public void done() {
+    public synchronized void done() {
         if (drawn) {
             out.println();
             out.flush();

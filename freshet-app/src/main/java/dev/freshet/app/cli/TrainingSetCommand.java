@@ -52,6 +52,10 @@ public final class TrainingSetCommand implements Callable<Integer> {
                     "(for more entities than fit the heap; default: ${DEFAULT-VALUE})."})
     int partitions;
 
+    @Option(names = "--threads", description = {"Replay passes run at the same time, each over its own entity partition",
+            "(default: the number of processors; the partitions are raised to at least this)."})
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--expected-keys", defaultValue = "100000", description = "Initial capacity of each view's key index (default: ${DEFAULT-VALUE}).")
     int expectedKeys;
 
@@ -76,7 +80,7 @@ public final class TrainingSetCommand implements Callable<Integer> {
             TrainingSetBuilder builder = new TrainingSetBuilder(r, storage.eventLog(), temp, memoryLimit, expectedKeys);
             ProgressBar bar = new ProgressBar(err, "training set");
             TrainingSetBuilder.Result result = builder.build(
-                    new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r), this.out, partitions), bar::update);
+                    new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r), this.out, partitions, threads), bar::update);
             bar.done();
             out.printf("wrote %s: %,d rows, features %s; replayed %,d events (%,d applied) in %.1f s%n", result.out(),
                     result.rows(), result.featureColumns(), result.eventsReplayed(), result.eventsApplied(), result.seconds());
