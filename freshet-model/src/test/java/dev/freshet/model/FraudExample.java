@@ -1,5 +1,6 @@
 package dev.freshet.model;
 
+import static java.time.Duration.ofDays;
 import static java.time.Duration.ofHours;
 import static java.time.Duration.ofMinutes;
 
@@ -61,6 +62,21 @@ public final class FraudExample {
                         .aggregation(Aggregations.last("last_lat", "lat").lifetime())
                         .aggregation(Aggregations.last("last_lon", "lon").lifetime())
                         .aggregation(Aggregations.count("txn_count_lifetime").lifetime()))
+                .source(Sources.batch("card_profiles")
+                        .field("card_id", FieldType.STRING)
+                        .optionalField("credit_limit", FieldType.FLOAT64)
+                        .optionalField("home_country", FieldType.STRING)
+                        .field("updated_at", FieldType.TIMESTAMP)
+                        .eventTime("updated_at")
+                        .option("path", "data/card_profiles.csv")
+                        .option("created_timestamp_field", "updated_at")
+                        .description("Card holder profiles from the card management system, exported nightly."))
+                .featureView(FeatureViews.view("card_profile")
+                        .entity("card")
+                        .source("card_profiles")
+                        .ttl(ofDays(30))
+                        .batchFeature("credit_limit", "credit_limit")
+                        .batchFeature("home_country", "home_country"))
                 .onDemandFeature(OnDemandFeatures.feature("distance_from_last_txn_km")
                         .type(FieldType.FLOAT64)
                         .description("Distance between this transaction and the card's previous one.")

@@ -41,10 +41,10 @@ class RegistryTest {
     void firstApplyAddsEveryObjectAtVersionOne() {
         Registry registry = open();
         Plan plan = registry.plan(FraudExample.repository());
-        assertEquals(5, plan.added().size());
+        assertEquals(7, plan.added().size());
         assertTrue(plan.added().stream().allMatch(e -> e.oldVersion() == 0 && e.newVersion() == 1));
         List<RegisteredSpec> registered = registry.apply(plan);
-        assertEquals(5, registered.size());
+        assertEquals(7, registered.size());
         RegisteredSpec view = registry.current(SpecKind.FEATURE_VIEW, "card_txn").orElseThrow();
         assertEquals(1, view.meta().version());
         assertEquals(T0, view.meta().createdAt());
@@ -60,7 +60,7 @@ class RegistryTest {
         clock.advance(Duration.ofHours(1));
         Plan again = registry.plan(FraudExample.repository());
         assertFalse(again.hasChanges());
-        assertEquals(5, again.unchanged().size());
+        assertEquals(7, again.unchanged().size());
         assertEquals(List.of(), registry.apply(again));
         assertEquals(1, registry.revision());
         assertEquals(T0, registry.current(SpecKind.FEATURE_VIEW, "card_txn").orElseThrow().meta().updatedAt());
@@ -88,7 +88,7 @@ class RegistryTest {
         assertEquals("card_txn", entry.name());
         assertEquals(1, entry.oldVersion());
         assertEquals(2, entry.newVersion());
-        assertEquals(4, plan.unchanged().size());
+        assertEquals(6, plan.unchanged().size());
         registry.apply(plan);
 
         List<RegisteredSpec> versions = registry.versions(SpecKind.FEATURE_VIEW, "card_txn");
