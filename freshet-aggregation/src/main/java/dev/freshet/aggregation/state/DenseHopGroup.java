@@ -118,12 +118,14 @@ final class DenseHopGroup implements GroupState {
     public void read(int key, long t, FeatureVector out, ReadScratch scratch) {
         scratch.reset(layout);
         long newest = WindowMath.lastTile(t, hop);
-        for (int j = 0; j < maxTiles; j++) {
+        // Ring positions walk down from the newest tile's, wrapping: one division per read, not per tile.
+        int pos = (int) Math.floorMod(newest, (long) ring);
+        for (int j = 0; j < maxTiles; j++, pos = pos == 0 ? ring - 1 : pos - 1) {
             long id = newest - j;
             if (id > newest) {
                 break; // wrapped around Long.MIN_VALUE
             }
-            int slot = key * ring + (int) Math.floorMod(id, (long) ring);
+            int slot = key * ring + pos;
             int base = slot * stride;
             long count = data[base + EVENT_COUNT];
             if (count == 0 || data[base + TILE_ID] != id) {

@@ -80,13 +80,13 @@ public final class FeatureApi {
                 for (FeaturePlan.ViewRead v : plan.views()) {
                     for (var k : v.joinKeys()) {
                         g.writeFieldName(k.name());
-                        g.writeObject(values.get(k.name()));
+                        writeScalar(g, values.get(k.name()));
                     }
                 }
                 g.writeEndObject();
                 g.writeArrayFieldStart("values");
                 for (Object v : r.values()) {
-                    g.writeObject(v);
+                    writeScalar(g, v);
                 }
                 g.writeEndArray();
                 g.writeArrayFieldStart("statuses");
@@ -174,7 +174,7 @@ public final class FeatureApi {
                 g.writeStartObject();
                 g.writeArrayFieldStart("values");
                 for (Map<String, Object> row : entityRows) {
-                    g.writeObject(row.get(k));
+                    writeScalar(g, row.get(k));
                 }
                 g.writeEndArray();
                 writeRepeated(g, "statuses", "PRESENT", rows);
@@ -185,7 +185,7 @@ public final class FeatureApi {
                 g.writeStartObject();
                 g.writeArrayFieldStart("values");
                 for (FeatureRetriever.Row r : results) {
-                    g.writeObject(r.values()[c]);
+                    writeScalar(g, r.values()[c]);
                 }
                 g.writeEndArray();
                 g.writeArrayFieldStart("statuses");
@@ -207,6 +207,22 @@ public final class FeatureApi {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Writes a served value by its runtime type (the types features and join keys decode to) without
+     * databind's per-value serializer lookup; anything else goes through databind.
+     */
+    private static void writeScalar(JsonGenerator g, Object v) throws IOException {
+        switch (v) {
+            case null -> g.writeNull();
+            case Double d -> g.writeNumber(d);
+            case Long l -> g.writeNumber(l);
+            case String s -> g.writeString(s);
+            case Boolean b -> g.writeBoolean(b);
+            case Integer i -> g.writeNumber(i);
+            default -> g.writeObject(v);
+        }
     }
 
     private static void writeRepeated(JsonGenerator g, String field, String value, int n) throws IOException {

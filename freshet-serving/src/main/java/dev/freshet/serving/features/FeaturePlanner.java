@@ -31,6 +31,7 @@ public final class FeaturePlanner {
     private final Map<String, CompiledView> views = new HashMap<>();
     private final ExpressionCompiler compiler;
     private final Map<List<String>, FeaturePlan> cache = new ConcurrentHashMap<>();
+    private final Map<String, FeaturePlan> services = new ConcurrentHashMap<>();
 
     public FeaturePlanner(FeatureRepository repo, FeatureSource source, ExpressionCompiler compiler) {
         this.repo = repo;
@@ -42,10 +43,16 @@ public final class FeaturePlanner {
 
     /** The plan for a feature service. */
     public FeaturePlan forService(String service) {
+        FeaturePlan cached = services.get(service);
+        if (cached != null) {
+            return cached;
+        }
         FeatureServiceSpec spec = repo.featureService(service)
                 .orElseThrow(() -> new RequestException(404, "unknown feature service '" + service + "'; known: "
                         + repo.featureServices().stream().map(FeatureServiceSpec::name).toList(), "/feature_service"));
-        return forFeatures(repo.expandFeatures(spec));
+        FeaturePlan plan = forFeatures(repo.expandFeatures(spec));
+        services.put(service, plan); // bounded: only services the repository defines get here
+        return plan;
     }
 
     /** The plan for a list of feature references. */
