@@ -71,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** A running embedded server: storage, engine and HTTP, closed in reverse order. */
     public record Running(EmbeddedStorage storage, EmbeddedEngine engine, TrainingSetJobService trainingSets,
-                          FreshetHttpServer http) implements AutoCloseable {
+                          FreshetHttpServer http, FreshnessMetrics freshness) implements AutoCloseable {
         public static Running start(FeatureRepository repo, Path data, int port, String token, FsyncPolicy fsync,
                                     Duration checkpointInterval) {
             ServerOptions d = ServerOptions.defaults(port);
@@ -96,7 +96,7 @@ public final class ServeCommand implements Callable<Integer> {
                 try {
                     FreshetHttpServer http = FreshetHttpServer.start(new EngineAdapter(engine), repo, server, clock, jobs);
                     freshness.bind(http.metrics());
-                    return new Running(storage, engine, jobs, http);
+                    return new Running(storage, engine, jobs, http, freshness);
                 } catch (RuntimeException e) {
                     jobs.close();
                     engine.close();

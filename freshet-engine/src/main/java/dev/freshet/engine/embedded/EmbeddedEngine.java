@@ -140,9 +140,15 @@ public final class EmbeddedEngine implements AutoCloseable {
     // engine thread only
     private long nextCheckpointAt;
     private long lastTick = Long.MIN_VALUE;
+    private final List<Delivery> published = new ArrayList<>();
 
-    /** A durable batch on its way to the engine thread. */
-    record Delivery(SourceRuntime source, long firstOffset, List<byte[]> records, SourceRuntime.InFlight ticket) {
+    /**
+     * A durable batch on its way to the engine thread. {@code acceptNanos} and {@code durableNanos} are
+     * {@link System#nanoTime} when its accept time was stamped and when the log acknowledged it durable:
+     * monotonic stamps for the freshness metric only, never semantic times.
+     */
+    record Delivery(SourceRuntime source, long firstOffset, List<byte[]> records, SourceRuntime.InFlight ticket,
+                    long acceptNanos, long durableNanos) {
     }
 
     /** Work run on the engine thread. */
@@ -272,8 +278,10 @@ public final class EmbeddedEngine implements AutoCloseable {
         SourceRuntime.InFlight ticket;
         CompletableFuture<AppendResult> appended;
         long accept;
+        long acceptNanos;
         s.appendLock.lock();
         try {
+            acceptNanos = System.nanoTime();
             accept = Math.max(s.acceptClock, clock.millis());
             s.acceptClock = accept;
             for (byte[] r : records) {
@@ -298,7 +306,7 @@ public final class EmbeddedEngine implements AutoCloseable {
                 releaseQueued();
                 result.completeExceptionally(unwrap(e));
             } else {
-                inbox.add(new Delivery(s, r.firstOffset(), records, ticket));
+                inbox.add(new Delivery(s, r.firstOffset(), records, ticket, acceptNanos, System.nanoTime()));
                 result.complete(new IngestReceipt(source, r.firstOffset(), r.count(), accept));
             }
         });
@@ -725,7 +733,6 @@ public final class EmbeddedEngine implements AutoCloseable {
                     + " delivered twice (next offset to apply is " + s.nextOffset + ")");
         }
         s.pending.put(d.firstOffset(), d);
-        boolean applied = false;
         Map.Entry<Long, Delivery> head;
         while ((head = s.pending.firstEntry()) != null && head.getKey() == s.nextOffset) {
             s.pending.pollFirstEntry();
@@ -734,9 +741,16 @@ public final class EmbeddedEngine implements AutoCloseable {
             s.finishInFlight(next.ticket());
             queued.decrementAndGet();
             lastApplyLag = clock.millis() - next.ticket().acceptTime;
-            applied = true;
+            published.add(next);
         }
-        if (applied) {
+        if (!published.isEmpty()) {
+            // Reported just before publishing (a few stores later): so the report is in before any
+            // ?wait=applied caller, completed by publish(), can look at the metrics.
+            long now = System.nanoTime();
+            for (Delivery p : published) {
+                options.freshness().batchProcessed(s.name, p.records().size(), now - p.acceptNanos(), now - p.durableNanos());
+            }
+            published.clear();
             s.publish();
         }
     }

@@ -17,4 +17,18 @@ public interface FreshnessListener {
      * @param count       events in the arrays
      */
     void visible(String source, long visibleAt, long[] acceptTimes, long[] eventTimes, int count);
+
+    /**
+     * A logged batch was processed — its events applied and visible to reads, dropped, or held for
+     * their event time. Lags on the monotonic clock ({@link System#nanoTime}), with the sub-millisecond
+     * resolution epoch-millisecond accept times cannot give. Called on the engine thread.
+     *
+     * @param events                events in the batch
+     * @param acceptToVisibleNanos  from stamping the batch's accept time (before the log write and
+     *                              its fsync) to visible
+     * @param durableToVisibleNanos from the log acknowledging the batch durable to visible: the
+     *                              engine's own part
+     */
+    default void batchProcessed(String source, int events, long acceptToVisibleNanos, long durableToVisibleNanos) {
+    }
 }
