@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -62,6 +63,17 @@ public final class PointInTimeReader implements AutoCloseable {
      */
     public PointInTimeReader(FeatureRepository repo, EventLog log, FeatureSelection features, int expectedKeys,
                              int partition, int partitions) {
+        this(repo, log, features, expectedKeys, partition, partitions, Map.of());
+    }
+
+    /**
+     * As {@link #PointInTimeReader(FeatureRepository, EventLog, FeatureSelection, int, int, int)}, and
+     * a view read with join keys {@code J} applies events only to the keys in {@code keysToRead.get(J)}
+     * when there is such an entry (the entities the caller will read: events of other entities
+     * cannot change what it reads, and every event is still judged).
+     */
+    public PointInTimeReader(FeatureRepository repo, EventLog log, FeatureSelection features, int expectedKeys,
+                             int partition, int partitions, Map<List<Field>, Set<Object>> keysToRead) {
         if (partitions < 1 || partition < 0 || partition >= partitions) {
             throw new IllegalArgumentException("partition " + partition + " of " + partitions);
         }
@@ -80,8 +92,8 @@ public final class PointInTimeReader implements AutoCloseable {
             }
             // The whole table set of the source, as the engine keeps it: its verdicts depend on it.
             SourceReplay replay = new SourceReplay(source, views, log, expectedKeys / partitions + 16);
-            if (partitions > 1 || !needed.containsAll(views.stream().map(CompiledView::name).toList())) {
-                replay.driver().keepOnly(keepFilters(views, needed, partition, partitions));
+            if (partitions > 1 || !keysToRead.isEmpty() || !needed.containsAll(views.stream().map(CompiledView::name).toList())) {
+                replay.driver().keepOnly(keepFilters(views, needed, partition, partitions, keysToRead));
             }
             replays.add(replay);
             for (CompiledView v : views) {
@@ -117,7 +129,8 @@ public final class PointInTimeReader implements AutoCloseable {
      * the verdicts only); views read with the first view's join keys keep this partition's keys;
      * other views keep every key.
      */
-    private List<Predicate<Object>> keepFilters(List<CompiledView> views, List<String> needed, int partition, int partitions) {
+    private List<Predicate<Object>> keepFilters(List<CompiledView> views, List<String> needed, int partition, int partitions,
+                                                Map<List<Field>, Set<Object>> keysToRead) {
         List<Field> firstKeys = plan.views().getFirst().joinKeys();
         List<Predicate<Object>> keep = new ArrayList<>();
         for (CompiledView v : views) {
@@ -125,8 +138,16 @@ public final class PointInTimeReader implements AutoCloseable {
                     .map(FeaturePlan.ViewRead::joinKeys).orElse(null);
             if (!needed.contains(v.name())) {
                 keep.add(key -> false);
-            } else if (partitions > 1 && readWith.equals(firstKeys)) {
+                continue;
+            }
+            Set<Object> read = keysToRead.get(readWith);
+            boolean split = partitions > 1 && readWith.equals(firstKeys);
+            if (split && read != null) {
+                keep.add(key -> partitionOf(key, partitions) == partition && read.contains(key));
+            } else if (split) {
                 keep.add(key -> partitionOf(key, partitions) == partition);
+            } else if (read != null) {
+                keep.add(read::contains);
             } else {
                 keep.add(null);
             }

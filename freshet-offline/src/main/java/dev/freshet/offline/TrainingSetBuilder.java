@@ -129,6 +129,13 @@ public final class TrainingSetBuilder {
         AtomicLong seen = new AtomicLong();
         SpineReader first = SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit);
         long total = first.rowCount();
+        Map<List<Field>, Set<Object>> keysToRead;
+        try {
+            keysToRead = spineKeys(request, plan);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(request.threads(), passes),
                 Thread.ofPlatform().name("freshet-training-set-", 0).daemon(true).factory());
         long replayed = 0;
@@ -149,7 +156,8 @@ public final class TrainingSetBuilder {
             for (int p = 0; p < passes; p++) {
                 int partition = p;
                 results.add(pool.submit(() -> {
-                    try (PointInTimeReader reader = new PointInTimeReader(repo, log, request.features(), expectedKeys, partition, passes);
+                    try (PointInTimeReader reader = new PointInTimeReader(repo, log, request.features(), expectedKeys, partition, passes,
+                            keysToRead);
                          SpineReader spine = partition == 0 ? first
                                  : SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit)) {
                         long written = pass(request, reader, spine, write, passes, seen, progress);
@@ -187,6 +195,45 @@ public final class TrainingSetBuilder {
         progress.rows(done, done);
         return new Result(request.out(), done, outputs.stream().map(OutputColumn::name).toList(), replayed, applied,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Distinct entities of the spine up to which replays skip the events of entities it does not read. */
+    static final long MAX_SPINE_KEYS = 2_000_000;
+
+    /**
+     * The spine's entity keys per join-key list of the views read, so replays apply only the events
+     * of entities some row reads (a spine over a few cards of a big log replays mostly judging, not
+     * aggregating). A join-key list gets no entry — every key kept — when the spine has more than
+     * {@link #MAX_SPINE_KEYS} distinct values or a value that is not a valid key (the pass then
+     * reports that row).
+     */
+    private Map<List<Field>, Set<Object>> spineKeys(Request request, FeaturePlan plan) {
+        Map<List<Field>, Set<Object>> out = new HashMap<>();
+        for (FeaturePlan.ViewRead view : plan.views()) {
+            List<Field> joinKeys = view.joinKeys();
+            if (out.containsKey(joinKeys)) {
+                continue;
+            }
+            List<String> names = joinKeys.stream().map(Field::name).toList();
+            List<Object[]> rows = SpineReader.distinct(request.spine(), names, MAX_SPINE_KEYS, tempDir, memoryLimit);
+            if (rows == null) {
+                continue;
+            }
+            Set<Object> keys = new HashSet<>(Math.max(16, rows.size() * 2));
+            Map<String, Object> entity = new HashMap<>();
+            try {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        entity.put(names.get(i), row[i]);
+                    }
+                    keys.add(FeatureRetriever.key(joinKeys, entity, ""));
+                }
+            } catch (RequestException e) {
+                continue;
+            }
+            out.put(joinKeys, keys);
+        }
+        return out;
     }
 
     /** Marks the end of one pass's rows in the writer's queue. */

@@ -15,14 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Availability delay, end to end against a brute-force scan: history imported with
  * {@code --availability-delay 90s} is available 90 s after it happened, so a spine row at {@code T}
  * counts only events with {@code event_time < T} and {@code event_time + 90 s <= T} — events that
- * had happened but were not yet available are excluded, events at exactly {@code T} too.
+ * had happened but were not yet available are excluded, events at exactly {@code T} too. Run with a
+ * spine over every card and over one card plus a card without events: the replay then applies only
+ * the events of the spine's cards, which must not change a value.
  */
 class TrainingSetAvailabilityTest {
     static final Path REPO = Path.of("..", "examples", "fraud");
@@ -41,8 +44,9 @@ class TrainingSetAvailabilityTest {
         static final java.io.Writer NULL = java.io.Writer.nullWriter();
     }
 
-    @Test
-    void eventsCountOnlyOnceAvailable(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "cards in the spine: {0}")
+    @ValueSource(ints = {3, 1})
+    void eventsCountOnlyOnceAvailable(int spineCards, @TempDir Path dir) throws Exception {
         SplittableRandom r = new SplittableRandom(4242);
         List<String> cards = List.of("c1", "c2", "c3");
         List<long[]> events = new ArrayList<>(); // card index, event time
@@ -63,12 +67,14 @@ class TrainingSetAvailabilityTest {
 
         StringBuilder spine = new StringBuilder("card_id,ts\n");
         List<long[]> rows = new ArrayList<>();
+        List<String> spineCardNames = new ArrayList<>(cards.subList(0, spineCards));
+        spineCardNames.add("c9"); // no events
         for (int i = 0; i < 300; i++) {
-            int card = r.nextInt(cards.size());
+            int card = i % 10 == 9 ? spineCardNames.size() - 1 : r.nextInt(spineCards);
             long t = i % 5 == 0 ? events.get(r.nextInt(events.size()))[1] + (i % 2 == 0 ? 0 : DELAY) // exactly an event / its availability
                     : T0 + r.nextLong(-60_000, 25 * 60_000);
             rows.add(new long[] {card, t});
-            spine.append(cards.get(card)).append(',').append(t).append('\n');
+            spine.append(spineCardNames.get(card)).append(',').append(t).append('\n');
         }
         Path spineFile = dir.resolve("spine.csv");
         Files.writeString(spineFile, spine);
@@ -86,14 +92,14 @@ class TrainingSetAvailabilityTest {
                 long inWindow = 0;
                 long lifetime = 0;
                 for (long[] e : events) {
-                    if (e[0] == row[0] && e[1] < t && e[1] + DELAY <= t) {
+                    if (cards.get((int) e[0]).equals(spineCardNames.get((int) row[0])) && e[1] < t && e[1] + DELAY <= t) {
                         lifetime++;
                         if (e[1] >= lo) {
                             inWindow++;
                         }
                     }
                 }
-                String where = "card=" + cards.get((int) row[0]) + " T=" + t;
+                String where = "card=" + spineCardNames.get((int) row[0]) + " T=" + t;
                 assertEquals(inWindow, rs.getLong(1), where + " txn_count_5m");
                 assertEquals(lifetime, rs.getLong(2), where + " txn_count_lifetime");
             }

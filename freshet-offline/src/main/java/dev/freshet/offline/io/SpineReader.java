@@ -100,6 +100,61 @@ public final class SpineReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The distinct combinations of {@code columnNames}' values in the spine, each decoded as
+     * {@link #value} decodes it (in the order of {@code columnNames}), or null when there are more than
+     * {@code limit}. Rows the reader skips (null timestamps) may contribute: the result is a superset
+     * of the combinations {@link #next} will visit.
+     *
+     * @throws SpineException if the file cannot be read or lacks a column
+     */
+    public static List<Object[]> distinct(Path file, List<String> columnNames, long limit, Path tempDir,
+            String memoryLimit) {
+        String scan = scanOf(file);
+        try (DuckDb db = DuckDb.open(tempDir, memoryLimit)) {
+            List<SpineColumn> columns = describe(db, scan);
+            List<String> names = columns.stream().map(SpineColumn::name).toList();
+            Kind[] kinds = new Kind[columnNames.size()];
+            StringBuilder sql = new StringBuilder("SELECT DISTINCT ");
+            for (int i = 0; i < kinds.length; i++) {
+                int c = names.indexOf(columnNames.get(i));
+                if (c < 0) {
+                    throw new SpineException("Spine file " + file + " has no column '" + columnNames.get(i)
+                            + "'; its columns are " + names);
+                }
+                kinds[i] = Kind.of(columns.get(c).duckdbType());
+                sql.append(i == 0 ? "" : ", ").append(valueExpr(columns.get(c), kinds[i]));
+            }
+            sql.append(" FROM ").append(scan).append(" LIMIT ").append(limit + 1);
+            List<Object[]> out = new ArrayList<>();
+            try (Statement s = db.connection.createStatement()) {
+                s.execute("CREATE TEMP MACRO floor_div(a, b) AS (a - ((a % b) + b) % b) // b");
+                s.setFetchSize(FETCH_SIZE);
+                try (ResultSet r = s.executeQuery(sql.toString())) {
+                    while (r.next()) {
+                        if (out.size() == limit) {
+                            return null;
+                        }
+                        Object[] row = new Object[kinds.length];
+                        for (int i = 0; i < kinds.length; i++) {
+                            Object v = switch (kinds[i]) {
+                                case INTEGER, TEMPORAL -> r.getLong(i + 1);
+                                case FLOATING -> r.getDouble(i + 1);
+                                case BOOLEAN -> r.getBoolean(i + 1);
+                                case VARCHAR, OTHER -> r.getString(i + 1);
+                            };
+                            row[i] = r.wasNull() ? null : v;
+                        }
+                        out.add(row);
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new SpineException("Cannot read spine file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static SpineReader open(Path file, String scan, String tsName, List<String> required, DuckDb db)
             throws SQLException {
         List<SpineColumn> columns = describe(db, scan);
