@@ -441,17 +441,30 @@ final class RocksDbEventLog implements EventLog {
         return new StorageException("event log stopped after an earlier failure: " + cause.getMessage(), cause);
     }
 
-    /** A cursor over a RocksDB iterator bounded by the source's end offset at open. */
+    /**
+     * A cursor over a RocksDB iterator bounded by the source's end offset at open. Reads ahead in chunks of {@value #CHUNK} records per entry into the guard (and per JNI-heavy
+     * burst), so a replay takes the guard's shared lock once per chunk rather than once per record:
+     * concurrent replays (training-set passes) otherwise contend on the lock word. The iterator reads
+     * a snapshot, so reading ahead never misses a record.
+     */
     private final class Cursor implements LogCursor {
+        private static final int CHUNK = 256;
+
         private final String source;
         private final RocksIterator iterator;
         private final ReadOptions readOptions;
         private final Slice upperBound;
         private final byte[] startKey;
+        private final long[] aheadOffsets = new long[CHUNK];
+        private final byte[][] aheadRecords = new byte[CHUNK][];
+        private int aheadPos;
+        private int aheadCount;
         private long expected;
         private boolean started;
         private boolean exhausted;
-        private boolean released;
+        private volatile boolean released; // also set by the storage's close, on another thread
+        private boolean closed;
+        private boolean ended;
         private long offset = -1;
         private byte[] record;
 
@@ -468,34 +481,60 @@ final class RocksDbEventLog implements EventLog {
         @Override
         public boolean next() {
             record = null;
-            if (exhausted) {
+            if (ended) {
                 return false;
             }
+            if (closed) {
+                throw new IllegalStateException("cursor is closed");
+            }
+            if (released) {
+                throw new IllegalStateException("event log is closed");
+            }
+            if (aheadPos == aheadCount) {
+                if (!exhausted) {
+                    fill();
+                }
+                if (aheadPos == aheadCount) {
+                    ended = true;
+                    releaseQuietly();
+                    return false;
+                }
+            }
+            offset = aheadOffsets[aheadPos];
+            record = aheadRecords[aheadPos];
+            aheadRecords[aheadPos++] = null;
+            return true;
+        }
+
+        /** Reads up to {@value #CHUNK} records ahead under one guard entry. */
+        private void fill() {
+            aheadPos = 0;
+            aheadCount = 0;
             try (Guard.Access _ = guard.enter()) {
                 if (released) {
                     throw new IllegalStateException("cursor is closed");
                 }
-                if (!started) {
-                    iterator.seek(startKey);
-                    started = true;
-                } else {
-                    iterator.next();
+                while (aheadCount < CHUNK) {
+                    if (!started) {
+                        iterator.seek(startKey);
+                        started = true;
+                    } else {
+                        iterator.next();
+                    }
+                    if (!iterator.isValid()) {
+                        iterator.status();
+                        exhausted = true; // released once the records read ahead are consumed
+                        return;
+                    }
+                    long at = Keys.logKeyOffset(iterator.key());
+                    if (at != expected) {
+                        throw new CorruptStorageException("log of source " + source + ": expected offset " + expected
+                                + ", found " + at);
+                    }
+                    expected++;
+                    aheadOffsets[aheadCount] = at;
+                    aheadRecords[aheadCount++] = iterator.value();
                 }
-                if (!iterator.isValid()) {
-                    iterator.status();
-                    exhausted = true;
-                    release();
-                    return false;
-                }
-                long at = Keys.logKeyOffset(iterator.key());
-                if (at != expected) {
-                    throw new CorruptStorageException("log of source " + source + ": expected offset " + expected
-                            + ", found " + at);
-                }
-                expected++;
-                offset = at;
-                record = iterator.value();
-                return true;
             } catch (RocksDBException e) {
                 throw new StorageException("reading the log of source " + source + " failed: " + e.getMessage(), e);
             }
@@ -520,6 +559,13 @@ final class RocksDbEventLog implements EventLog {
         @Override
         public void close() {
             record = null;
+            closed = true;
+            aheadPos = 0;
+            aheadCount = 0;
+            releaseQuietly();
+        }
+
+        private void releaseQuietly() {
             if (released) {
                 return;
             }
