@@ -2,7 +2,6 @@ package dev.freshet.bench;
 
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.EngineAdapter;
-import dev.freshet.engine.EventBatch;
 import dev.freshet.engine.embedded.EmbeddedEngine;
 import dev.freshet.engine.embedded.EngineOptions;
 import dev.freshet.model.FeatureRepository;
@@ -11,7 +10,6 @@ import dev.freshet.model.yaml.RepositoryLoader;
 import dev.freshet.serving.features.FeatureApi;
 import dev.freshet.serving.features.FeaturePlanner;
 import dev.freshet.serving.features.FeatureRetriever;
-import dev.freshet.serving.ingest.EventParser;
 import dev.freshet.storage.memory.MemoryStorage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,14 +65,7 @@ public class FeatureApiBenchmark {
         storage = new MemoryStorage();
         engine = EmbeddedEngine.start(repo, storage, EngineOptions.defaults(), clock);
         engine.awaitReady().join();
-        TransactionGenerator gen = new TransactionGenerator(CARDS, 2_000, 5);
-        EventParser parser = new EventParser(repo.source("transactions").orElseThrow().schema());
-        for (int i = 0; i < 100; i++) {
-            EventBatch batch = new EventBatch(repo.source("transactions").orElseThrow().schema(), 1000);
-            parser.parse(gen.ndjson(1000, clock.millis()), batch, 10_000);
-            var receipt = engine.append("transactions", batch).join();
-            engine.awaitApplied("transactions", receipt.endOffset()).join();
-        }
+        TransactionGenerator gen = FraudPreload.load(engine, repo, CARDS, clock);
         EngineAdapter adapter = new EngineAdapter(engine);
         api = new FeatureApi(new FeaturePlanner(repo, adapter, new ExpressionCompiler()), new FeatureRetriever(adapter), 1000);
         String what = request.equals("service") ? "\"feature_service\":\"fraud_model_v1\""

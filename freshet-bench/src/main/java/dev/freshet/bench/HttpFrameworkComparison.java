@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.app.bench.HttpLoad;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.EngineAdapter;
-import dev.freshet.engine.EventBatch;
 import dev.freshet.engine.embedded.EmbeddedEngine;
 import dev.freshet.engine.embedded.EngineOptions;
 import dev.freshet.model.FeatureRepository;
@@ -16,7 +15,6 @@ import dev.freshet.serving.features.FeatureRetriever;
 import dev.freshet.serving.features.RequestException;
 import dev.freshet.serving.http.FreshetHttpServer;
 import dev.freshet.serving.http.ServerOptions;
-import dev.freshet.serving.ingest.EventParser;
 import dev.freshet.storage.memory.MemoryStorage;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -126,14 +124,7 @@ public final class HttpFrameworkComparison {
              // stalled reads by tens of ms on the server's one core, in whichever phase ran then.
              EmbeddedEngine engine = EmbeddedEngine.start(repo, storage,
                      EngineOptions.defaults().withCheckpointInterval(Duration.ofDays(1)), clock)) {
-            TransactionGenerator gen = new TransactionGenerator(CARDS, 2_000, 5);
-            EventParser parser = new EventParser(repo.source("transactions").orElseThrow().schema());
-            for (int i = 0; i < 100; i++) {
-                EventBatch batch = new EventBatch(repo.source("transactions").orElseThrow().schema(), 1000);
-                parser.parse(gen.ndjson(1000, clock.millis()), batch, 10_000);
-                var receipt = engine.append("transactions", batch).join();
-                engine.awaitApplied("transactions", receipt.endOffset()).join();
-            }
+            FraudPreload.load(engine, repo, CARDS, clock);
             EngineAdapter adapter = new EngineAdapter(engine);
             ServerOptions options = ServerOptions.defaults(0);
             int port;
