@@ -18,7 +18,23 @@ public final class FeatureVector {
     private final Object[] objects;
     private final long[] eventTimes;
 
+    /** Features the reader asked for (null = all): groups of features none of which is wanted may be skipped. */
+    private final boolean[] wanted;
+
     public FeatureVector(int size) {
+        this(size, null);
+    }
+
+    /**
+     * A vector whose reads may leave features with {@code wanted[i] == false} unset (NOT_FOUND): a
+     * table skips each storage group none of whose features is wanted, and hopping groups skip the
+     * merges of unwanted features.
+     */
+    public FeatureVector(int size, boolean[] wanted) {
+        if (wanted != null && wanted.length != size) {
+            throw new IllegalArgumentException("wanted has " + wanted.length + " entries for " + size + " features");
+        }
+        this.wanted = wanted == null ? null : wanted.clone();
         status = new Status[size];
         kind = new ValueKind[size];
         longs = new long[size];
@@ -30,6 +46,24 @@ public final class FeatureVector {
 
     public int size() {
         return status.length;
+    }
+
+    /** Whether feature {@code i} is wanted. */
+    public boolean wants(int i) {
+        return wanted == null || wanted[i];
+    }
+
+    /** Whether any of the features {@code indexes} is wanted. */
+    public boolean wantsAny(int[] indexes) {
+        if (wanted == null) {
+            return true;
+        }
+        for (int i : indexes) {
+            if (wanted[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void clear() {

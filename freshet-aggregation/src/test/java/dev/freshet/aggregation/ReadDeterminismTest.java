@@ -62,6 +62,51 @@ class ReadDeterminismTest {
     }
 
     /**
+     * Serving reads only the storage groups holding requested features: a vector wanting one feature
+     * reads it exactly as a full read does, and the groups it does not need are skipped (their
+     * features stay NOT_FOUND) — for every function and window kind.
+     */
+    @Test
+    void readingOneFeatureSkipsOtherGroupsAndReadsItExactly() {
+        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1_000));
+        cases.addAll(OracleHarness.allFunctions("hopping", 3_000, 1));
+        cases.addAll(OracleHarness.allFunctions("session", 1_500, 0));
+        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        CompiledView view = OracleHarness.compile(cases);
+        TileTable table = new TileTable(view, 4);
+        TestRow row = new TestRow(null);
+        long last = Long.MIN_VALUE;
+        for (TestEvent e : OracleHarness.applicationOrder(TestStreams.generate(78, 400, 3, 0, 300, 3_000, 40_000))) {
+            table.apply(row.reset(e.values()), e.seq());
+            last = Math.max(last, (Long) e.get(TestStreams.EVENT_TIME));
+        }
+        FeatureVector all = new FeatureVector(cases.size());
+        int skipped = 0;
+        for (long t : new long[] {last + 1, last + 2_000}) {
+            for (int k = 0; k < 3; k++) {
+                String key = "card-" + k;
+                table.read(key, t, all, table.newReader());
+                for (int i = 0; i < cases.size(); i++) {
+                    boolean[] wanted = new boolean[cases.size()];
+                    wanted[i] = true;
+                    FeatureVector one = new FeatureVector(cases.size(), wanted);
+                    table.read(key, t, one, table.newReader());
+                    String what = cases.get(i).spec().name() + " of " + key + " at " + t;
+                    assertEquals(all.status(i), one.status(i), what);
+                    assertEquals(all.value(i), one.value(i), what);
+                    assertEquals(all.eventTime(i), one.eventTime(i), what);
+                    for (int j = 0; j < cases.size(); j++) {
+                        if (all.status(j) == Status.PRESENT && one.status(j) == Status.NOT_FOUND) {
+                            skipped++;
+                        }
+                    }
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(skipped > 0, "no group was skipped");
+    }
+
+    /**
      * A window merging many full tiles reads the same bits on every read, and in a second table fed
      * the same events. (The KLL sketch this replaced compacted with DataSketches' static, unseeded
      * {@code Random}, so each read of an unchanged table could give a different percentile.)

@@ -26,7 +26,11 @@ public final class ReadScratch {
     }
 
     void finish(TileLayout layout, dev.freshet.aggregation.FeatureVector out) {
+        dev.freshet.aggregation.plan.FeatureDef[] defs = layout.features();
         for (int i = 0; i < events.length; i++) {
+            if (!out.wants(defs[i].index())) {
+                continue; // not merged either (see FeatureVector#wants)
+            }
             boolean has = events[i] > 0;
             layout.result(i, tile, 0, objects, 0, has, out,
                     has ? maxTime[i] : dev.freshet.aggregation.FeatureVector.NO_TIMESTAMP);

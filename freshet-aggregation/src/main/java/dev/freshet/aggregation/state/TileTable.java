@@ -5,6 +5,7 @@ import dev.freshet.aggregation.codec.ByteReader;
 import dev.freshet.aggregation.codec.ByteWriter;
 import dev.freshet.aggregation.ir.InputCell;
 import dev.freshet.aggregation.plan.CompiledView;
+import dev.freshet.aggregation.plan.FeatureDef;
 import dev.freshet.aggregation.plan.GroupDef;
 import dev.freshet.aggregation.plan.WindowKind;
 import dev.freshet.model.expr.CompiledExpr;
@@ -30,6 +31,7 @@ public final class TileTable {
     private final CompiledView view;
     private final KeyIndex keys;
     private final GroupState[] groups;
+    private final int[][] groupFeatures; // feature indexes (FeatureVector positions) of each group
     private final EventContext ctx;
     private final CompiledExpr[] inputs;
     private final FieldType[] inputTypes;
@@ -51,7 +53,9 @@ public final class TileTable {
         this.keys = new KeyIndex(expectedKeys);
         List<GroupDef> defs = view.groups();
         this.groups = new GroupState[defs.size()];
+        this.groupFeatures = new int[defs.size()][];
         for (int g = 0; g < groups.length; g++) {
+            groupFeatures[g] = defs.get(g).features().stream().mapToInt(FeatureDef::index).toArray();
             groups[g] = newGroup(defs.get(g), view.allowedLateness());
             groups[g].ensureKeys(Math.max(16, expectedKeys));
         }
@@ -223,6 +227,9 @@ public final class TileTable {
     public boolean read(Object key, long t, FeatureVector out, Reader reader) {
         int id = keys.find(key);
         for (int g = 0; g < groups.length; g++) {
+            if (!out.wantsAny(groupFeatures[g])) {
+                continue; // none of its features asked for: skip its merges
+            }
             if (id < 0 || t == Long.MIN_VALUE) {
                 groups[g].readEmpty(out, reader.scratch[g]);
             } else {

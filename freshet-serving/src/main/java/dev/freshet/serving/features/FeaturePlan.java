@@ -15,8 +15,14 @@ import java.util.List;
  */
 public record FeaturePlan(List<String> names, List<ViewRead> views, List<Column> columns, List<Field> requestFields) {
 
-    /** One view to read per entity row. */
-    public record ViewRead(String view, List<Field> joinKeys, int features) {
+    /**
+     * One view to read per entity row; {@code wanted[i]} marks the view's features some column uses
+     * (filled while the plan is built, read-only afterwards), so reads skip storage groups no column needs.
+     */
+    public record ViewRead(String view, List<Field> joinKeys, int features, boolean[] wanted) {
+        public ViewRead(String view, List<Field> joinKeys, int features) {
+            this(view, joinKeys, features, new boolean[features]);
+        }
     }
 
     /** Where one output column comes from. */

@@ -91,7 +91,9 @@ public final class FeaturePlanner {
             CompiledView view = view(parsed.view(), pointer);
             if (parsed.isWildcard()) {
                 for (FeatureDef f : view.features()) {
-                    columns.add(new FeaturePlan.Windowed(slot(view, slots, reads), f.index()));
+                    int slot = slot(view, slots, reads);
+                    reads.get(slot).wanted()[f.index()] = true;
+                    columns.add(new FeaturePlan.Windowed(slot, f.index()));
                     names.add(view.name() + FeatureRef.SEPARATOR + f.name());
                 }
                 continue;
@@ -124,7 +126,9 @@ public final class FeaturePlanner {
             throw new RequestException(404, "view '" + view.name() + "' has no feature '" + feature + "'; it has "
                     + view.featureNames(), pointer);
         }
-        return new FeaturePlan.Windowed(slot(view, slots, reads), index);
+        int slot = slot(view, slots, reads);
+        reads.get(slot).wanted()[index] = true;
+        return new FeaturePlan.Windowed(slot, index);
     }
 
     private FeaturePlan.OnDemand onDemand(OnDemandFeatureSpec spec, Map<String, Integer> slots, List<FeaturePlan.ViewRead> reads,

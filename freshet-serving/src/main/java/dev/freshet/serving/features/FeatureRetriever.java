@@ -37,7 +37,7 @@ public final class FeatureRetriever {
         FeatureVector[] vectors = new FeatureVector[reads.size()];
         for (int v = 0; v < reads.size(); v++) {
             FeaturePlan.ViewRead read = reads.get(v);
-            vectors[v] = new FeatureVector(read.features());
+            vectors[v] = new FeatureVector(read.features(), read.wanted());
             source.read(read.view(), key(read.joinKeys(), entity, pointer), t, vectors[v]);
         }
         int n = plan.columns().size();
