@@ -78,6 +78,24 @@ public final class ByteWriter {
         return pos;
     }
 
+    /** Appends {@code b} as is (no length prefix, unlike {@link #writeBytes}). */
+    public ByteWriter writeRaw(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, pos, b.length);
+        pos += b.length;
+        return this;
+    }
+
+    /** Forgets what was written, keeping the buffer for reuse. */
+    public void clear() {
+        pos = 0;
+    }
+
+    /** Feeds every byte written so far to {@code checksum} (no copy). */
+    public void updateChecksum(java.util.zip.Checksum checksum) {
+        checksum.update(buf, 0, pos);
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, pos);
     }

@@ -42,6 +42,8 @@ public final class TileTable {
     private final int eventTimeIndex;
     private final int createdIndex;
     private final int[] stageIds = new int[STAGE];
+    /** Told before an event changes a key's state (a snapshot being encoded in steps); null = none. */
+    private WriteListener writeListener;
     /** Sink for prefetch loads, so the JIT cannot drop them. */
     private long touched;
 
@@ -132,9 +134,32 @@ public final class TileTable {
         return ApplyOutcome.APPLIED;
     }
 
+    /**
+     * Told the id of a key just before an event changes that key's state, so a snapshot taken in
+     * steps can capture the key's state as of its cut first (copy before write).
+     */
+    @FunctionalInterface
+    public interface WriteListener {
+        void beforeWrite(int keyId);
+    }
+
+    /**
+     * Sets (or, with null, clears) the listener told before every key write; at most one at a time.
+     * Single writer thread.
+     */
+    public void setWriteListener(WriteListener listener) {
+        if (listener != null && writeListener != null && writeListener != listener) {
+            throw new IllegalStateException("table " + view.name() + " already has a write listener (a snapshot in progress)");
+        }
+        this.writeListener = listener;
+    }
+
     /** Applies an accepted event whose key and event time the caller already extracted. */
     public void apply(Object key, Row row, long eventTime, long seq) {
         int id = internKey(key);
+        if (writeListener != null) {
+            writeListener.beforeWrite(id);
+        }
         evaluate(row, eventTime, seq);
         for (GroupState g : groups) {
             g.apply(id, ctx);
@@ -155,8 +180,13 @@ public final class TileTable {
             for (int j = start; j < end; j++) {
                 sink += keys.touch(batchKeys[j]);
             }
+            WriteListener listener = writeListener;
             for (int j = start; j < end; j++) {
-                stageIds[j - start] = internKey(batchKeys[j]);
+                int id = internKey(batchKeys[j]);
+                stageIds[j - start] = id;
+                if (listener != null) {
+                    listener.beforeWrite(id);
+                }
             }
             for (int j = start; j < end; j++) {
                 int id = stageIds[j - start];

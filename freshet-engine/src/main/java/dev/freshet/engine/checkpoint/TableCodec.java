@@ -31,29 +31,14 @@ import java.util.zip.CRC32C;
  */
 public final class TableCodec {
     public static final int VERSION = 1;
-    private static final byte[] MAGIC = "FRSHTBL1".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = "FRSHTBL1".getBytes(StandardCharsets.US_ASCII);
 
     private TableCodec() {
     }
 
+    /** The image of the table as it is now (engine thread; see {@link TableSnapshot} for one taken in steps). */
     public static byte[] encode(TileTable table) {
-        ByteWriter out = new ByteWriter(1 << 16);
-        for (byte b : MAGIC) {
-            out.writeByte(b);
-        }
-        out.writeInt(VERSION);
-        out.writeString(table.view().name());
-        out.writeString(table.view().fingerprint());
-        out.writeVarLong(table.keyCount());
-        for (int id = 0; id < table.keyCount(); id++) {
-            writeKey(table.key(id), out);
-            table.writeKeyState(id, out);
-        }
-        byte[] body = out.toByteArray();
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        out.writeInt((int) crc.getValue());
-        return out.toByteArray();
+        return TableSnapshot.atOnce(table).finish();
     }
 
     /**

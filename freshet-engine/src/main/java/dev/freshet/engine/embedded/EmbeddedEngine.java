@@ -7,6 +7,7 @@ import dev.freshet.aggregation.state.TileTable;
 import dev.freshet.engine.EventBatch;
 import dev.freshet.engine.StreamingViews;
 import dev.freshet.engine.checkpoint.TableCodec;
+import dev.freshet.engine.checkpoint.TableSnapshot;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.storage.AppendResult;
@@ -80,6 +81,10 @@ import java.util.function.Supplier;
  * count) and a meta blob ({@link CheckpointMeta}) with the next offset per source as the
  * checkpoint's positions; a separate thread saves it atomically. A checkpoint is a consistent cut:
  * it is taken between batches, and the state includes exactly the offsets below its positions.
+ * Periodic checkpoints encode the tables in steps of {@link EngineOptions#checkpointKeysPerStep()}
+ * keys per view between batches, copying a key's state as of the cut before an event changes it
+ * ({@link TableSnapshot}), so a large state never stalls applying (and freshness) for the whole
+ * encode; checkpoints taken on request or on close are encoded at once.
  *
  * <p><b>Restart.</b> Recovery runs on the engine thread before anything is served: for each
  * source, restore from the newest intact checkpoint if its definitions are unchanged (else rebuild
@@ -139,6 +144,8 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     // engine thread only
     private long nextCheckpointAt;
+    /** The periodic checkpoint being encoded in steps between batches, if any. */
+    private PendingCheckpoint pending;
     private long lastTick = Long.MIN_VALUE;
     private final List<Delivery> published = new ArrayList<>();
 
@@ -509,18 +516,87 @@ public final class EmbeddedEngine implements AutoCloseable {
         return join(onEngineThread(this::startCheckpoint).thenCompose(f -> f));
     }
 
-    /** Encodes the state (engine thread) and saves it on the checkpoint thread. */
+    /**
+     * Cuts a checkpoint and encodes it at once (engine thread), then saves it on the checkpoint
+     * thread. A periodic checkpoint still being encoded in steps is completed and saved first.
+     */
     private CompletableFuture<Long> startCheckpoint() {
-        long started = System.nanoTime();
-        Checkpoint cp = snapshot();
-        return CompletableFuture.supplyAsync(() -> {
+        if (pending != null) {
+            savePending();
+        }
+        pending = cut();
+        CompletableFuture<Long> saved = pending.saved;
+        savePending();
+        return saved;
+    }
+
+    /**
+     * A checkpoint cut whose view images are still being encoded in steps by the engine thread
+     * ({@link TableSnapshot}); the positions, driver states and meta are encoded at the cut.
+     */
+    private static final class PendingCheckpoint {
+        final long startedNanos = System.nanoTime();
+        final long createdAt;
+        final Map<String, Long> positions;
+        final Map<String, byte[]> blobs;
+        final Map<String, TableSnapshot> tables;
+        final CompletableFuture<Long> saved = new CompletableFuture<>();
+
+        PendingCheckpoint(long createdAt, Map<String, Long> positions, Map<String, byte[]> blobs, Map<String, TableSnapshot> tables) {
+            this.createdAt = createdAt;
+            this.positions = positions;
+            this.blobs = blobs;
+            this.tables = tables;
+        }
+    }
+
+    /** A consistent cut of all state with the positions it includes (engine thread, between batches). */
+    private PendingCheckpoint cut() {
+        Map<String, Long> positions = new TreeMap<>();
+        Map<String, byte[]> blobs = new TreeMap<>();
+        Map<String, TableSnapshot> tables = new TreeMap<>();
+        Map<String, CheckpointMeta.SourceEntry> meta = new TreeMap<>();
+        for (SourceRuntime s : sourceList) {
+            positions.put(s.name, s.nextOffset);
+            meta.put(s.name, s.metaEntry);
+            blobs.put(sourceBlob(s.name), DriverStateCodec.encode(s.state()));
+            for (ViewRuntime v : s.views) {
+                tables.put(viewBlob(v.compiled.name()), TableSnapshot.stepwise(v.table()));
+            }
+            s.dirty = false;
+        }
+        blobs.put(META_BLOB, new CheckpointMeta(meta).encode());
+        return new PendingCheckpoint(clock.millis(), positions, blobs, tables);
+    }
+
+    /** One step of the pending checkpoint's encoding; saves it once every view is encoded. */
+    private void advancePending() {
+        boolean done = true;
+        for (TableSnapshot t : pending.tables.values()) {
+            done &= t.advance(options.checkpointKeysPerStep());
+        }
+        if (done) {
+            savePending();
+        }
+    }
+
+    /** Encodes what is left of the pending checkpoint and hands it to the checkpoint thread. */
+    private void savePending() {
+        PendingCheckpoint p = pending;
+        pending = null;
+        Map<String, TableSnapshot.Image> images = new TreeMap<>();
+        p.tables.forEach((name, t) -> images.put(name, t.complete()));
+        CompletableFuture.supplyAsync(() -> {
+            Map<String, byte[]> blobs = new TreeMap<>(p.blobs);
+            images.forEach((name, image) -> blobs.put(name, image.toByteArray())); // the state-sized copy, off the engine thread
+            Checkpoint cp = new Checkpoint(p.createdAt, CHECKPOINT_FORMAT, p.positions, blobs);
             long id = storage.checkpoints().save(cp);
             synchronized (checkpointStatsLock) {
                 checkpointCount++;
                 lastCheckpointId = id;
                 lastCheckpointCreatedAt = cp.createdAtMillis();
                 lastCheckpointBytes = cp.blobBytes();
-                lastCheckpointMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                lastCheckpointMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p.startedNanos);
                 lastCheckpointPositions = cp.positions();
             }
             return id;
@@ -531,26 +607,11 @@ public final class EmbeddedEngine implements AutoCloseable {
                     checkpointFailures++;
                 }
                 LOG.log(System.Logger.Level.WARNING, "checkpoint failed (the log still has every event): " + unwrap(e), unwrap(e));
+                p.saved.completeExceptionally(e);
+            } else {
+                p.saved.complete(id);
             }
         });
-    }
-
-    /** A consistent cut of all state with the positions it includes (engine thread, between batches). */
-    Checkpoint snapshot() {
-        Map<String, Long> positions = new TreeMap<>();
-        Map<String, byte[]> blobs = new TreeMap<>();
-        Map<String, CheckpointMeta.SourceEntry> meta = new TreeMap<>();
-        for (SourceRuntime s : sourceList) {
-            positions.put(s.name, s.nextOffset);
-            meta.put(s.name, s.metaEntry);
-            blobs.put(sourceBlob(s.name), DriverStateCodec.encode(s.state()));
-            for (ViewRuntime v : s.views) {
-                blobs.put(viewBlob(v.compiled.name()), TableCodec.encode(v.table()));
-            }
-            s.dirty = false;
-        }
-        blobs.put(META_BLOB, new CheckpointMeta(meta).encode());
-        return new Checkpoint(clock.millis(), CHECKPOINT_FORMAT, positions, blobs);
     }
 
     static String sourceBlob(String source) {
@@ -688,7 +749,9 @@ public final class EmbeddedEngine implements AutoCloseable {
                 if (requested != null) {
                     requested.complete(null);
                 }
-                if (now >= nextCheckpointAt) {
+                if (pending != null) {
+                    advancePending();
+                } else if (now >= nextCheckpointAt) {
                     nextCheckpointAt = plus(now, options.checkpointInterval().toMillis());
                     periodicCheckpoint();
                 }
@@ -707,6 +770,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
 
     private long idleWaitMillis() {
+        if (pending != null) {
+            return 0; // a checkpoint to encode: keep stepping
+        }
         for (SourceRuntime s : sourceList) {
             if (s.held.size() > 0) {
                 return 1;
@@ -776,7 +842,8 @@ public final class EmbeddedEngine implements AutoCloseable {
             return; // nothing new, or the previous save is still running
         }
         checkpointOwed = false;
-        startCheckpoint().whenComplete((id, e) -> saving.set(false));
+        pending = cut(); // encoded in steps by the engine loop, then saved
+        pending.saved.whenComplete((id, e) -> saving.set(false));
     }
 
     private <T> CompletableFuture<T> onEngineThread(Supplier<T> work) {

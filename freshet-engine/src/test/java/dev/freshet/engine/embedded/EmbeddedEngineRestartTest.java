@@ -53,7 +53,12 @@ class EmbeddedEngineRestartTest {
         /** halt() after a mid-stream checkpoint: restore it and replay the tail. */
         CRASH_AFTER_CHECKPOINT,
         /** halt() with no checkpoint ever written: replay the whole log. */
-        CRASH_WITHOUT_CHECKPOINT
+        CRASH_WITHOUT_CHECKPOINT,
+        /**
+         * halt() with periodic checkpoints every 50 ms of the clock, each encoded one key per engine
+         * step while batches keep arriving (copy before write): restore the newest, replay the tail.
+         */
+        CRASH_AFTER_PERIODIC_CHECKPOINTS
     }
 
     static Stream<Arguments> stopsAndSeeds() {
@@ -73,7 +78,9 @@ class EmbeddedEngineRestartTest {
         int firstCut = batches.size() / 3;
         int secondCut = 2 * batches.size() / 3;
         ManualClock clock = new ManualClock(START);
-        EngineOptions options = EngineOptions.defaults().withCheckpointInterval(Duration.ofDays(365))
+        EngineOptions options = EngineOptions.defaults()
+                .withCheckpointInterval(stop == Stop.CRASH_AFTER_PERIODIC_CHECKPOINTS ? Duration.ofMillis(50) : Duration.ofDays(365))
+                .withCheckpointKeysPerStep(1)
                 .withCheckpointOnClose(stop == Stop.CLEAN_CLOSE);
         Path dir = tmp.resolve("data");
         try (MemoryStorage refStorage = new MemoryStorage();
@@ -84,6 +91,9 @@ class EmbeddedEngineRestartTest {
                 feed(batches.subList(0, firstCut), clock, reference, engine);
                 if (stop == Stop.CRASH_AFTER_CHECKPOINT) {
                     engine.checkpointNow();
+                }
+                while (stop == Stop.CRASH_AFTER_PERIODIC_CHECKPOINTS && engine.stats().checkpoints().count() == 0) {
+                    engine.advanceClock(); // engine steps until the first periodic checkpoint is saved
                 }
                 end = feed(batches.subList(firstCut, secondCut), clock, reference, engine);
                 reference.awaitApplied(SOURCE, end).join();
@@ -105,6 +115,7 @@ class EmbeddedEngineRestartTest {
                         assertEquals(List.of(SOURCE), recovery.restoredSources());
                         assertTrue(recovery.replayedEvents().get(SOURCE) > 0);
                     }
+                    case CRASH_AFTER_PERIODIC_CHECKPOINTS -> assertEquals(List.of(SOURCE), recovery.restoredSources());
                     case CRASH_WITHOUT_CHECKPOINT -> {
                         assertEquals(List.of(SOURCE), recovery.rebuiltSources());
                         assertEquals(end, recovery.replayedEvents().get(SOURCE));
