@@ -153,10 +153,11 @@ public final class CheckpointBench {
         int chunk = 10_000;
         int chunks = Math.max(1, settings.preload() / chunk);
         long span = 3_600_000L;
+        String[] ids = FraudEvents.cardIds(settings.cards());
         CompletableFuture<IngestReceipt> last = null;
         for (int c = 0; c < chunks; c++) {
             long start = now - span + c * (span / chunks);
-            last = engine.append("transactions", FraudEvents.build(source.schema(), chunk, settings.cards(), start, span / chunks, false, c));
+            last = engine.append("transactions", FraudEvents.build(source.schema(), chunk, ids, start, span / chunks, false, c));
         }
         engine.awaitApplied("transactions", last.join().endOffset()).join();
         log.accept("preloaded " + chunks * chunk + " events over " + settings.cards() + " cards");
@@ -167,9 +168,10 @@ public final class CheckpointBench {
         int n = Math.max(1, (int) ((long) settings.rate() * settings.seconds() / settings.batch()));
         double periodMillis = 1_000.0 * settings.batch() / settings.rate();
         List<EventBatch> out = new ArrayList<>(n);
+        String[] ids = FraudEvents.cardIds(settings.cards());
         for (int i = 0; i < n; i++) {
             long at = firstSendMillis + (long) (i * periodMillis) - 3_000; // events arrive ~1-3 s after they happened
-            out.add(FraudEvents.build(source.schema(), settings.batch(), settings.cards(), at, (long) periodMillis, false, 1_000_000 + i));
+            out.add(FraudEvents.build(source.schema(), settings.batch(), ids, at, (long) periodMillis, false, 1_000_000 + i));
         }
         return out;
     }

@@ -31,6 +31,12 @@ public final class FraudEvents {
      * @param zipf skew key choice (Zipf s = 1.1) instead of uniform
      */
     public static EventBatch build(Schema schema, int events, int cards, long start, long spanMillis, boolean zipf, long seed) {
+        return build(schema, events, cardIds(cards), start, spanMillis, zipf, seed);
+    }
+
+    /** As {@link #build(Schema, int, int, long, long, boolean, long)} over the given card ids (from {@link #cardIds}). */
+    public static EventBatch build(Schema schema, int events, String[] ids, long start, long spanMillis, boolean zipf, long seed) {
+        int cards = ids.length;
         int card = schema.indexOf("card_id");
         int merchant = schema.indexOf("merchant_id");
         int amount = schema.indexOf("amount");
@@ -38,7 +44,6 @@ public final class FraudEvents {
         int lat = schema.indexOf("lat");
         int lon = schema.indexOf("lon");
         int eventTime = schema.indexOf("event_time");
-        String[] ids = cardIds(cards);
         String[] merchants = new String[Math.max(100, cards / 10)];
         for (int i = 0; i < merchants.length; i++) {
             merchants[i] = "m-" + i;
