@@ -49,7 +49,8 @@ public record EngineStats(boolean ready, String failure, Map<String, SourceStats
      * @param lastId             id of the last saved checkpoint, -1 if none
      * @param lastCreatedAt      its creation time (engine clock), {@link Long#MIN_VALUE} if none
      * @param lastBytes          its size
-     * @param lastDurationMillis encoding plus durable save, wall time
+     * @param lastDurationMillis from the cut to durably saved, wall time (periodic checkpoints are encoded
+     *                           in steps between batches meanwhile)
      * @param lastPositions      its log positions (source → next offset)
      */
     public record CheckpointStats(long count, long failures, long lastId, long lastCreatedAt, long lastBytes,
