@@ -119,6 +119,7 @@ public final class CheckpointBench {
              EmbeddedEngine engine = EmbeddedEngine.start(repo, storage, options, Clock.systemUTC())) {
             preload(engine, source, now);
             long baseCheckpoints = engine.stats().checkpoints().count();
+            long baseApplied = engine.stats().sources().get("transactions").appliedEvents();
             lag.getIntervalHistogram(); // drop the preload's batches
             List<EventBatch> live = liveBatches(source, System.currentTimeMillis() + 1_000);
             long periodNanos = TimeUnit.SECONDS.toNanos(1) * settings.batch() / settings.rate();
@@ -141,6 +142,7 @@ public final class CheckpointBench {
             m.put("freshness_p999_ms", ms(h.getValueAtPercentile(99.9)));
             m.put("freshness_max_ms", ms(h.getMaxValue()));
             m.put("batches", h.getTotalCount());
+            m.put("live_events_applied", engine.stats().sources().get("transactions").appliedEvents() - baseApplied);
             m.put("checkpoints", cs.count() - baseCheckpoints);
             m.put("checkpoint_bytes", cs.lastBytes());
             m.put("checkpoint_millis", cs.lastDurationMillis());

@@ -1,9 +1,7 @@
 package dev.freshet.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.app.bench.CheckpointBench;
 import dev.freshet.model.Durations;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,8 +13,8 @@ import picocli.CommandLine.Option;
                 "periodically, and compare the accept-to-visible lag with checkpoints encoded in steps (the engine's way)",
                 "and at once. Prints progress, then one JSON object."})
 public final class BenchCheckpointCommand implements Callable<Integer> {
-    @Option(names = "--repo", defaultValue = "examples/fraud", description = "Feature repository (default: ${DEFAULT-VALUE}).")
-    Path repo;
+    @picocli.CommandLine.Mixin
+    BenchHarnessOptions harness;
 
     @Option(names = "--cards", defaultValue = "100000", description = "Cards in the preloaded state (default: ${DEFAULT-VALUE}).")
     int cards;
@@ -43,17 +41,12 @@ public final class BenchCheckpointCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "3", description = "Runs of each mode, alternating (default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = "--json", description = "Print only the JSON result line (progress goes to stderr).")
-    boolean json;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        var repository = RepositoryOptions.loadOrReport(repo, err);
+        var repository = harness.repository();
         if (repository == null) {
             return 2;
         }
@@ -63,10 +56,8 @@ public final class BenchCheckpointCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "every count must be positive");
         }
         CheckpointBench bench = new CheckpointBench(repository,
-                new CheckpointBench.Settings(cards, preload, rate, batch, seconds, every, keysPerStep, reps),
-                line -> (json ? err : out).println(line));
-        out.println(new ObjectMapper().writeValueAsString(bench.run()));
-        out.flush();
+                new CheckpointBench.Settings(cards, preload, rate, batch, seconds, every, keysPerStep, reps), harness.progress());
+        harness.printResult(bench.run());
         return 0;
     }
 }

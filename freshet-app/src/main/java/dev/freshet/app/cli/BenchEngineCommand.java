@@ -1,9 +1,6 @@
 package dev.freshet.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.app.bench.EngineBench;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,8 +10,8 @@ import picocli.CommandLine.Option;
         description = {"Apply pre-built fraud events through the streaming driver into the tile state, in process.",
                 "Prints progress, then one JSON object (events_per_second, events, keys, features, threads, state_bytes_per_key, ...)."})
 public final class BenchEngineCommand implements Callable<Integer> {
-    @Option(names = "--repo", defaultValue = "examples/fraud", description = "Feature repository (default: ${DEFAULT-VALUE}).")
-    Path repo;
+    @picocli.CommandLine.Mixin
+    BenchHarnessOptions harness;
 
     @Option(names = "--source", defaultValue = "transactions", description = "Stream source (default: ${DEFAULT-VALUE}).")
     String source;
@@ -42,9 +39,6 @@ public final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--zipf", description = "Zipf-skewed key choice (s = 1.1) instead of uniform.")
     boolean zipf;
 
-    @Option(names = "--json", description = "Print only the JSON result line (progress goes to stderr).")
-    boolean json;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,18 +47,13 @@ public final class BenchEngineCommand implements Callable<Integer> {
         if (!features.equals("core") && !features.equals("all")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--features must be core or all");
         }
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        var repository = RepositoryOptions.loadOrReport(repo, err);
+        var repository = harness.repository();
         if (repository == null) {
             return 2;
         }
         EngineBench bench = new EngineBench(repository,
-                new EngineBench.Settings(source, events, keys, features, threads, runs, zipf, batch),
-                line -> (json ? err : out).println(line));
-        Map<String, Object> result = bench.run();
-        out.println(new ObjectMapper().writeValueAsString(result));
-        out.flush();
+                new EngineBench.Settings(source, events, keys, features, threads, runs, zipf, batch), harness.progress());
+        harness.printResult(bench.run());
         return 0;
     }
 }

@@ -1,6 +1,5 @@
 package dev.freshet.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.app.bench.HttpLoad;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.ServeCommand;
@@ -26,8 +25,8 @@ import picocli.CommandLine.Option;
                 "maximum serving rate, and freshness (ingest with wait=applied at half the maximum ingest rate).",
                 "Prints progress, then one JSON object."})
 public final class BenchServeCommand implements Callable<Integer> {
-    @Option(names = "--repo", defaultValue = "examples/fraud", description = "Feature repository (default: ${DEFAULT-VALUE}).")
-    Path repo;
+    @picocli.CommandLine.Mixin
+    BenchHarnessOptions harness;
 
     @Option(names = "--cards", defaultValue = "10000", description = "Cards preloaded and read (default: ${DEFAULT-VALUE}).")
     int cards;
@@ -44,17 +43,10 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--fsync", defaultValue = "ALWAYS", description = "Log fsync policy (default: ${DEFAULT-VALUE}).")
     FsyncPolicy fsync;
 
-    @Option(names = "--json", description = "Progress to stderr; only the JSON line on stdout.")
-    boolean json;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        var out = spec.commandLine().getOut();
-        var log = json ? spec.commandLine().getErr() : out;
-        FeatureRepository r = RepositoryOptions.loadOrReport(repo, spec.commandLine().getErr());
+        var log = harness.progressWriter();
+        FeatureRepository r = harness.repository();
         if (r == null) {
             return 1;
         }
@@ -139,8 +131,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("cpus", Runtime.getRuntime().availableProcessors());
             result.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
         }
-        out.println(new ObjectMapper().writeValueAsString(result));
-        out.flush();
+        harness.printResult(result);
         return 0;
     }
 

@@ -1,9 +1,7 @@
 package dev.freshet.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.app.bench.TrainingSetBench;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,8 +12,8 @@ import picocli.CommandLine.Option;
                 "with Freshet and with DuckDB SQL (range join, same point-in-time rule), compare every value, and time both.",
                 "Prints progress, then one JSON object (freshet_seconds, duckdb_seconds, spine_rows_per_second, values_equal, ...)."})
 public final class BenchTrainingSetCommand implements Callable<Integer> {
-    @Option(names = "--repo", defaultValue = "examples/fraud", description = "Feature repository (default: ${DEFAULT-VALUE}).")
-    Path repo;
+    @picocli.CommandLine.Mixin
+    BenchHarnessOptions harness;
 
     @Option(names = "--source", defaultValue = "transactions", description = "Stream source (default: ${DEFAULT-VALUE}).")
     String source;
@@ -50,9 +48,6 @@ public final class BenchTrainingSetCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", description = "Print only the JSON result line (progress goes to stderr).")
-    boolean json;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,22 +56,14 @@ public final class BenchTrainingSetCommand implements Callable<Integer> {
         if (events < 1 || keys < 1 || spineRows < 1 || runs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--events, --keys, --spine-rows and --runs must be >= 1");
         }
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        var repository = RepositoryOptions.loadOrReport(repo, err);
+        var repository = harness.repository();
         if (repository == null) {
             return 2;
         }
         TrainingSetBench bench = new TrainingSetBench(repository,
                 new TrainingSetBench.Settings(source, features, events, keys, spineRows, runs, memoryLimit, dir, keep, seed),
-                line -> {
-                    var w = json ? err : out;
-                    w.println(line);
-                    w.flush();
-                });
-        Map<String, Object> result = bench.run();
-        out.println(new ObjectMapper().writeValueAsString(result));
-        out.flush();
+                harness.progress());
+        harness.printResult(bench.run());
         return 0;
     }
 }

@@ -104,6 +104,26 @@ class CliTest {
         assertTrue(json.get("features").asInt() >= 10, json.toString());
     }
 
+    @Test
+    void benchCheckpointComparesBothModesOnTheSameLiveStream() throws IOException {
+        Run r = run("bench", "checkpoint", "--repo", FRAUD.toString(), "--cards", "300", "--preload", "20000", "--rate", "2000",
+                "--batch", "100", "--seconds", "2", "--checkpoint-interval", "200ms", "--keys-per-step", "8", "--reps", "1", "--json");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().strip().split("\\R");
+        assertEquals(1, lines.length, "only the JSON line on stdout with --json: " + r.out());
+        JsonNode json = new ObjectMapper().readTree(lines[0]);
+        for (String mode : List.of("at_once", "stepwise")) {
+            for (String figure : List.of("_freshness_p50_ms", "_freshness_p99_ms", "_freshness_p999_ms", "_freshness_max_ms")) {
+                assertTrue(json.has(mode + figure), mode + figure + " missing in " + json);
+            }
+            JsonNode run = json.get("runs").get(mode).get(0);
+            assertEquals(40, run.get("batches").asInt(), "one lag per live batch: " + run);
+            assertEquals(4000, run.get("live_events_applied").asInt(), "every live event applied: " + run);
+            assertTrue(run.get("checkpoints").asInt() >= 1, "checkpoints ran during the live stream: " + run);
+        }
+        assertEquals(8, json.get("keys_per_step").asInt());
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
