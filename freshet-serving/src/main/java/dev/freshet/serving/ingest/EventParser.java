@@ -1,6 +1,7 @@
 package dev.freshet.serving.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -30,8 +31,11 @@ import java.util.Map;
  * ({@code "2026-11-26T10:15:30.123Z"}). Streaming parse: no per-event maps or trees.
  */
 public final class EventParser {
+    // FastDoubleParser (bundled with jackson-core, correctly rounded like Double.parseDouble): number
+    // parsing was a third of the parse cost of a fraud event with the JDK's parser.
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(1 << 20).build())
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private final Schema schema;

@@ -46,6 +46,40 @@ class EventParserTest {
         assertEquals(1_700_000_000_001L, b.getLong(1, 4));
     }
 
+    /**
+     * Amounts parse to exactly the double Java's own parser gives (the JSON parser uses a faster,
+     * correctly rounded algorithm): seeded random doubles of every magnitude, printed shortest,
+     * with extra digits, in exponent form, and halfway and subnormal cases.
+     */
+    @Test
+    void numbersParseToTheCorrectlyRoundedDouble() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20_261_127L);
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of("0.1", "-0.0", "1e-320", "4.9e-324",
+                "2.2250738585072011e-308", "1.7976931348623157e308", "9007199254740993", "0.30000000000000004",
+                "123456789012345678901234567890", "2.5e-5", "1E+2"));
+        for (int i = 0; i < 3_000; i++) {
+            double d = Double.longBitsToDouble(r.nextLong()); // every exponent, sign and mantissa
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                continue;
+            }
+            texts.add(Double.toString(d));
+            texts.add(new java.math.BigDecimal(d).round(new java.math.MathContext(40)).toString()); // digits past 17 round
+            texts.add(String.format(java.util.Locale.ROOT, "%.17e", d));
+            texts.add(String.format(java.util.Locale.ROOT, "%.3f", r.nextDouble(-1e6, 1e6)));
+        }
+        StringBuilder body = new StringBuilder();
+        for (String t : texts) {
+            body.append("{\"card_id\":\"c\",\"amount\":").append(t).append(",\"event_time\":1}\n");
+        }
+        EventBatch b = new EventBatch(SCHEMA, texts.size());
+        var result = new EventParser(SCHEMA).parse(body.toString().getBytes(StandardCharsets.UTF_8), b, texts.size());
+        assertEquals(texts.size(), result.accepted(), () -> result.rejected().toString());
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(Double.doubleToRawLongBits(Double.parseDouble(texts.get(i))), Double.doubleToRawLongBits(b.getDouble(i, 1)),
+                    texts.get(i));
+        }
+    }
+
     @Test
     void parsesNdjson() {
         EventBatch b = new EventBatch(SCHEMA, 4);
