@@ -95,6 +95,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             log.println("phase 2: warm-up reads");
             log.flush();
             load.fixedRate("/v1/features", i -> reads[i % reads.length], Math.min(rate, 5000), Math.min(3, seconds), "application/json");
+            // a second step at the measured rate: C2 was still compiling (a quarter of a core) in phase 3
+            load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, Math.min(3, seconds), "application/json");
             log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
             log.flush();
             HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
