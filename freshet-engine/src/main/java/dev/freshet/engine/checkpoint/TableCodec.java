@@ -7,6 +7,7 @@ import dev.freshet.aggregation.plan.CompiledView;
 import dev.freshet.aggregation.state.CompositeKey;
 import dev.freshet.aggregation.state.TileTable;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -28,6 +29,9 @@ import java.util.zip.CRC32C;
  *                 then per object aggregator: 0 (empty) | 1 + the aggregator's own encoding
  *   crc          int32    CRC-32C of every preceding byte
  * </pre>
+ *
+ * <p>An image may be stored in consecutive parts cut at key boundaries (the first holds the header,
+ * the last ends with the checksum): {@link #decode(List, CompiledView)} reads them as one.</p>
  */
 public final class TableCodec {
     public static final int VERSION = 1;
@@ -48,59 +52,119 @@ public final class TableCodec {
      * aggregator images their decoder rejects) — never with another exception or a huge allocation.
      */
     public static TileTable decode(byte[] bytes, CompiledView view) {
-        if (bytes.length < MAGIC.length + 8) {
-            throw new CorruptStateException("state too short: " + bytes.length + " bytes");
+        return decode(List.of(bytes), view);
+    }
+
+    /**
+     * Decodes an image stored in consecutive parts ({@link TableSnapshot.Image#toParts}): the same
+     * bytes as one image, cut at key boundaries, so no single array holds a table larger than 2 GB.
+     * The checksum covers every part; a missing, extra or reordered part fails it.
+     */
+    public static TileTable decode(List<byte[]> parts, CompiledView view) {
+        if (parts.isEmpty()) {
+            throw new CorruptStateException("state has no parts");
+        }
+        long total = 0;
+        for (byte[] p : parts) {
+            total += p.length;
+        }
+        byte[] last = parts.getLast();
+        if (total < MAGIC.length + 8 || last.length < 4) {
+            throw new CorruptStateException("state too short: " + total + " bytes");
         }
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        ByteReader tail = new ByteReader(bytes, bytes.length - 4, 4);
+        for (int i = 0; i < parts.size(); i++) {
+            byte[] p = parts.get(i);
+            crc.update(p, 0, i == parts.size() - 1 ? p.length - 4 : p.length);
+        }
+        ByteReader tail = new ByteReader(last, last.length - 4, 4);
         if (tail.readInt() != (int) crc.getValue()) {
             throw new CorruptStateException("state checksum mismatch (corrupt or truncated)");
         }
-        ByteReader in = new ByteReader(bytes, 0, bytes.length - 4);
+        PartReader in = new PartReader(parts);
+        ByteReader header = in.current();
         for (byte b : MAGIC) {
-            if ((byte) in.readByte() != b) {
+            if ((byte) header.readByte() != b) {
                 throw new CorruptStateException("not a Freshet tile table (bad magic)");
             }
         }
-        int version = in.readInt();
+        int version = header.readInt();
         if (version != VERSION) {
             throw new CorruptStateException("unsupported tile table version " + version + " (this build reads " + VERSION + ")");
         }
-        String name = in.readString();
-        String fingerprint = in.readString();
+        String name = header.readString();
+        String fingerprint = header.readString();
         if (!name.equals(view.name()) || !fingerprint.equals(view.fingerprint())) {
             throw new CorruptStateException("state of view " + name + " layout " + fingerprint
                     + " does not match view " + view.name() + " layout " + view.fingerprint());
         }
-        long keys = in.readVarLong();
+        long keys = header.readVarLong();
         // Every key takes at least a tag, a value byte and one byte per group: bound the count (and
         // the table's pre-sizing) by the input before allocating anything for it.
-        long remaining = bytes.length - 4 - in.position();
+        long remaining = total - 4 - header.position();
         if (keys < 0 || keys > remaining / (2 + view.groups().size())) {
             throw new CorruptStateException("key count " + Long.toUnsignedString(keys) + " cannot fit in the remaining "
                     + remaining + " bytes");
         }
         TileTable table = new TileTable(view, (int) Math.min(keys, 1 << 20));
         for (long k = 0; k < keys; k++) {
-            Object key = readKey(in, false);
+            ByteReader r = in.nextKey();
+            Object key = readKey(r, false);
             if (table.keyId(key) >= 0) {
-                throw new CorruptStateException("duplicate key " + key + " at offset " + in.position());
+                throw new CorruptStateException("duplicate key " + key + " at " + in.where());
             }
             int id = table.internKey(key);
             try {
-                table.readKeyState(id, in);
+                table.readKeyState(id, r);
             } catch (CorruptStateException e) {
                 throw e;
             } catch (RuntimeException e) {
                 // An aggregator's own decoder (e.g. a DataSketches image) rejected its bytes.
-                throw new CorruptStateException("corrupt state of key " + key + " before offset " + in.position() + ": " + e, e);
+                throw new CorruptStateException("corrupt state of key " + key + " before " + in.where() + ": " + e, e);
             }
         }
         if (in.hasRemaining()) {
-            throw new CorruptStateException("trailing bytes after tile table at offset " + in.position());
+            throw new CorruptStateException("trailing bytes after tile table at " + in.where());
         }
         return table;
+    }
+
+    /** Reads parts in order; a key never spans two parts (the last part's reader stops before the checksum). */
+    private static final class PartReader {
+        private final List<byte[]> parts;
+        private int index;
+        private ByteReader current;
+
+        PartReader(List<byte[]> parts) {
+            this.parts = parts;
+            this.current = reader(0);
+        }
+
+        private ByteReader reader(int i) {
+            byte[] p = parts.get(i);
+            return new ByteReader(p, 0, i == parts.size() - 1 ? p.length - 4 : p.length);
+        }
+
+        ByteReader current() {
+            return current;
+        }
+
+        /** The reader positioned at the next key: the next part's once this one is used up. */
+        ByteReader nextKey() {
+            while (!current.hasRemaining() && index < parts.size() - 1) {
+                current = reader(++index);
+            }
+            return current;
+        }
+
+        boolean hasRemaining() {
+            nextKey();
+            return current.hasRemaining();
+        }
+
+        String where() {
+            return "part " + index + " offset " + current.position();
+        }
     }
 
     static void writeKey(Object key, ByteWriter out) {

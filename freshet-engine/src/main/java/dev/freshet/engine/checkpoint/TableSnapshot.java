@@ -28,6 +28,9 @@ import java.util.zip.CRC32C;
  * A table has at most one stepwise snapshot at a time.
  */
 public final class TableSnapshot implements TileTable.WriteListener {
+    /** A chunk ends once it holds this much: no single array grows with the table. */
+    private static final int CHUNK_BYTES = 16 << 20;
+
     private final TileTable table;
     private final int keys;
     private final boolean listening;
@@ -108,6 +111,9 @@ public final class TableSnapshot implements TileTable.WriteListener {
                 out.writeRaw(copied);
                 early[cursor] = null;
             }
+            if (out.size() >= CHUNK_BYTES) {
+                endChunk();
+            }
         }
         endChunk();
         return cursor == keys;
@@ -177,18 +183,58 @@ public final class TableSnapshot implements TileTable.WriteListener {
             this.bytes = bytes;
         }
 
-        /** The image as one array. */
+        /** Bytes of the whole image. */
+        public long bytes() {
+            return bytes;
+        }
+
+        /** The image as one array (at most 2 GB; see {@link #toParts}). */
         public byte[] toByteArray() {
-            if (bytes > Integer.MAX_VALUE - 16) {
-                throw new IllegalStateException("table image of " + bytes + " bytes exceeds one array");
+            if (bytes > MAX_PART) {
+                throw new IllegalStateException("table image of " + bytes + " bytes exceeds one array: store it in parts");
             }
-            byte[] all = new byte[(int) bytes];
+            return join(chunks, (int) bytes);
+        }
+
+        /**
+         * The image cut into consecutive parts of at most about {@code maxPartBytes} each, at key
+         * boundaries (every part after the first starts with a key; the 4-byte checksum ends the
+         * last), for {@link TableCodec#decode(List, dev.freshet.aggregation.plan.CompiledView)}.
+         * One part when the image fits.
+         */
+        public List<byte[]> toParts(long maxPartBytes) {
+            List<byte[]> parts = new ArrayList<>();
+            List<byte[]> current = new ArrayList<>();
+            long size = 0;
+            for (int i = 0; i < chunks.size(); i++) {
+                byte[] c = chunks.get(i);
+                boolean trailer = i == chunks.size() - 1;
+                if (!current.isEmpty() && !trailer && size + c.length > maxPartBytes) {
+                    parts.add(join(current, size));
+                    current.clear();
+                    size = 0;
+                }
+                current.add(c);
+                size += c.length;
+            }
+            parts.add(join(current, size));
+            return parts;
+        }
+
+        private static byte[] join(List<byte[]> pieces, long size) {
+            if (size > MAX_PART) {
+                throw new IllegalStateException("a part of " + size + " bytes exceeds one array");
+            }
+            byte[] all = new byte[(int) size];
             int at = 0;
-            for (byte[] c : chunks) {
+            for (byte[] c : pieces) {
                 System.arraycopy(c, 0, all, at, c.length);
                 at += c.length;
             }
             return all;
         }
     }
+
+    /** Largest Java array we create. */
+    private static final long MAX_PART = Integer.MAX_VALUE - 16;
 }

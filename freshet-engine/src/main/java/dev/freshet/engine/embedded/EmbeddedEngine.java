@@ -588,7 +588,13 @@ public final class EmbeddedEngine implements AutoCloseable {
         p.tables.forEach((name, t) -> images.put(name, t.complete()));
         CompletableFuture.supplyAsync(() -> {
             Map<String, byte[]> blobs = new TreeMap<>(p.blobs);
-            images.forEach((name, image) -> blobs.put(name, image.toByteArray())); // the state-sized copy, off the engine thread
+            images.forEach((name, image) -> { // the state-sized copies, off the engine thread
+                List<byte[]> parts = image.toParts(options.checkpointPartBytes());
+                blobs.put(name, parts.getFirst());
+                for (int i = 1; i < parts.size(); i++) {
+                    blobs.put(partBlob(name, i), parts.get(i));
+                }
+            });
             Checkpoint cp = new Checkpoint(p.createdAt, CHECKPOINT_FORMAT, p.positions, blobs);
             long id = storage.checkpoints().save(cp);
             synchronized (checkpointStatsLock) {
@@ -968,7 +974,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             }
             List<TileTable> tables = new ArrayList<>();
             for (ViewRuntime v : s.views) {
-                tables.add(TableCodec.decode(blob(cp, viewBlob(v.compiled.name())), v.compiled));
+                tables.add(TableCodec.decode(viewParts(cp, viewBlob(v.compiled.name())), v.compiled));
             }
             s.restore(state, tables);
             return true;
@@ -977,6 +983,21 @@ public final class EmbeddedEngine implements AutoCloseable {
                     + e.getMessage() + "); rebuilding it from the log");
             return false;
         }
+    }
+
+    /** A view image's blob and its further parts ({@code name#1}, {@code name#2}, ...), in order. */
+    private static List<byte[]> viewParts(Checkpoint cp, String name) {
+        List<byte[]> parts = new ArrayList<>();
+        parts.add(blob(cp, name));
+        for (int i = 1; cp.blobs().containsKey(partBlob(name, i)); i++) {
+            parts.add(cp.blobs().get(partBlob(name, i)));
+        }
+        return parts;
+    }
+
+    /** Blob name of part {@code i >= 1} of a view image larger than {@link EngineOptions#checkpointPartBytes()}. */
+    static String partBlob(String viewBlob, int i) {
+        return viewBlob + "#" + i;
     }
 
     private static byte[] blob(Checkpoint cp, String name) {

@@ -19,9 +19,12 @@ import java.util.Objects;
  * @param checkpointKeysPerStep keys per view a periodic checkpoint encodes per engine step between
  *                            batches (copy before write keeps the cut exact): smaller steps bound the
  *                            engine thread's pause, larger ones finish sooner
+ * @param checkpointPartBytes a view image larger than this is stored as several checkpoint blobs
+ *                            (cut at key boundaries), so no single array limits the state's size
  */
 public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, int expectedKeysPerView,
-                            boolean checkpointOnClose, FreshnessListener freshness, int checkpointKeysPerStep) {
+                            boolean checkpointOnClose, FreshnessListener freshness, int checkpointKeysPerStep,
+                            int checkpointPartBytes) {
     public EngineOptions {
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
         Objects.requireNonNull(freshness, "freshness");
@@ -30,6 +33,9 @@ public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, i
         }
         if (maxQueuedBatches < 1) {
             throw new IllegalArgumentException("maxQueuedBatches must be >= 1: " + maxQueuedBatches);
+        }
+        if (checkpointPartBytes < 1024) {
+            throw new IllegalArgumentException("checkpointPartBytes must be >= 1024: " + checkpointPartBytes);
         }
         if (checkpointKeysPerStep < 1) {
             throw new IllegalArgumentException("checkpointKeysPerStep must be >= 1: " + checkpointKeysPerStep);
@@ -40,35 +46,45 @@ public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, i
     }
 
     /**
-     * Checkpoint every 30 s encoding 256 keys per view per step (~1.5 ms for the fraud view), at most
-     * 4096 waiting batches, 1024 keys per view initially, checkpoint on close.
+     * Checkpoint every 30 s encoding 256 keys per view per step (~1.5 ms for the fraud view) into
+     * blobs of at most 1 GiB, at most 4096 waiting batches, 1024 keys per view initially, checkpoint
+     * on close.
      */
     public static EngineOptions defaults() {
-        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true, FreshnessListener.NONE, 256);
+        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true, FreshnessListener.NONE, 256, 1 << 30);
     }
 
     public EngineOptions withCheckpointInterval(Duration interval) {
-        return new EngineOptions(interval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness, checkpointKeysPerStep);
+        return new EngineOptions(interval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness, checkpointKeysPerStep,
+                checkpointPartBytes);
     }
 
     public EngineOptions withMaxQueuedBatches(int batches) {
-        return new EngineOptions(checkpointInterval, batches, expectedKeysPerView, checkpointOnClose, freshness, checkpointKeysPerStep);
+        return new EngineOptions(checkpointInterval, batches, expectedKeysPerView, checkpointOnClose, freshness, checkpointKeysPerStep,
+                checkpointPartBytes);
     }
 
     public EngineOptions withExpectedKeysPerView(int keys) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, keys, checkpointOnClose, freshness, checkpointKeysPerStep);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, keys, checkpointOnClose, freshness, checkpointKeysPerStep,
+                checkpointPartBytes);
     }
 
     public EngineOptions withCheckpointOnClose(boolean enabled) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, enabled, freshness, checkpointKeysPerStep);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, enabled, freshness, checkpointKeysPerStep, checkpointPartBytes);
     }
 
     /** Reports when events become visible, for freshness metrics. */
     public EngineOptions withFreshnessListener(FreshnessListener listener) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, listener, checkpointKeysPerStep);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, listener, checkpointKeysPerStep,
+                checkpointPartBytes);
     }
 
     public EngineOptions withCheckpointKeysPerStep(int keys) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness, keys);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness, keys, checkpointPartBytes);
+    }
+
+    public EngineOptions withCheckpointPartBytes(int bytes) {
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness,
+                checkpointKeysPerStep, bytes);
     }
 }

@@ -81,6 +81,7 @@ class EmbeddedEngineRestartTest {
         EngineOptions options = EngineOptions.defaults()
                 .withCheckpointInterval(stop == Stop.CRASH_AFTER_PERIODIC_CHECKPOINTS ? Duration.ofMillis(50) : Duration.ofDays(365))
                 .withCheckpointKeysPerStep(1)
+                .withCheckpointPartBytes(2_048) // view images of several parts: restored as one table
                 .withCheckpointOnClose(stop == Stop.CLEAN_CLOSE);
         Path dir = tmp.resolve("data");
         try (MemoryStorage refStorage = new MemoryStorage();
@@ -120,6 +121,11 @@ class EmbeddedEngineRestartTest {
                         assertEquals(List.of(SOURCE), recovery.rebuiltSources());
                         assertEquals(end, recovery.replayedEvents().get(SOURCE));
                     }
+                }
+                if (stop != Stop.CRASH_WITHOUT_CHECKPOINT) {
+                    var blobs = storage.checkpoints().loadLatest().orElseThrow().blobs().keySet();
+                    assertTrue(blobs.contains(EmbeddedEngine.partBlob(EmbeddedEngine.viewBlob(VIEW), 1)),
+                            "the restored view image was stored in parts: " + blobs);
                 }
                 assertIdentical(reference, refStorage, restarted, storage, events, "after restart");
                 long finalEnd = feed(batches.subList(secondCut, batches.size()), clock, reference, restarted);
