@@ -42,10 +42,11 @@ public final class CheckpointBench {
      * @param seconds       seconds of live stream per run
      * @param interval      checkpoint interval
      * @param keysPerStep   stepwise mode's keys per view per engine step
+     * @param partBytes     largest checkpoint blob per part of a view image
      * @param reps          runs of each mode (alternating)
      */
     public record Settings(int cards, int preload, int rate, int batch, int seconds, Duration interval, int keysPerStep,
-                           int reps) {
+                           int partBytes, int reps) {
     }
 
     private final FeatureRepository repo;
@@ -87,6 +88,7 @@ public final class CheckpointBench {
         out.put("seconds", settings.seconds());
         out.put("checkpoint_interval_ms", settings.interval().toMillis());
         out.put("keys_per_step", settings.keysPerStep());
+        out.put("part_bytes", settings.partBytes());
         out.put("storage", "memory");
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -112,7 +114,7 @@ public final class CheckpointBench {
             }
         };
         EngineOptions options = EngineOptions.defaults().withCheckpointInterval(settings.interval())
-                .withCheckpointKeysPerStep(keysPerStep).withCheckpointOnClose(false)
+                .withCheckpointKeysPerStep(keysPerStep).withCheckpointPartBytes(settings.partBytes()).withCheckpointOnClose(false)
                 .withExpectedKeysPerView(settings.cards()).withFreshnessListener(listener);
         long now = System.currentTimeMillis();
         try (MemoryStorage storage = new MemoryStorage();

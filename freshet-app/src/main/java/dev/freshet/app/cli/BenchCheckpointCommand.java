@@ -38,6 +38,10 @@ public final class BenchCheckpointCommand implements Callable<Integer> {
             description = "Keys per view the stepwise mode encodes per engine step (default: ${DEFAULT-VALUE}, the engine's default).")
     int keysPerStep;
 
+    @Option(names = "--part-bytes", defaultValue = "16777216",
+            description = "Largest checkpoint blob per view image part (default: ${DEFAULT-VALUE}, the engine's default).")
+    int partBytes;
+
     @Option(names = "--reps", defaultValue = "3", description = "Runs of each mode, alternating (default: ${DEFAULT-VALUE}).")
     int reps;
 
@@ -52,11 +56,11 @@ public final class BenchCheckpointCommand implements Callable<Integer> {
         }
         Duration every = Durations.parse(interval).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
                 "--checkpoint-interval: not a duration: " + interval));
-        if (cards < 1 || preload < 1 || rate < 1 || batch < 1 || seconds < 1 || keysPerStep < 1 || reps < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "every count must be positive");
+        if (cards < 1 || preload < 1 || rate < 1 || batch < 1 || seconds < 1 || keysPerStep < 1 || partBytes < 1024 || reps < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "every count must be positive (--part-bytes at least 1024)");
         }
         CheckpointBench bench = new CheckpointBench(repository,
-                new CheckpointBench.Settings(cards, preload, rate, batch, seconds, every, keysPerStep, reps), harness.progress());
+                new CheckpointBench.Settings(cards, preload, rate, batch, seconds, every, keysPerStep, partBytes, reps), harness.progress());
         harness.printResult(bench.run());
         return 0;
     }

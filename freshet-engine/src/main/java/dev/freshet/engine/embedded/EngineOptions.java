@@ -47,11 +47,11 @@ public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, i
 
     /**
      * Checkpoint every 30 s encoding 256 keys per view per step (~1.5 ms for the fraud view) into
-     * blobs of at most 1 GiB, at most 4096 waiting batches, 1024 keys per view initially, checkpoint
-     * on close.
+     * blobs of at most 16 MiB (smaller arrays: fewer full collections than one array per view), at
+     * most 4096 waiting batches, 1024 keys per view initially, checkpoint on close.
      */
     public static EngineOptions defaults() {
-        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true, FreshnessListener.NONE, 256, 1 << 30);
+        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true, FreshnessListener.NONE, 256, 16 << 20);
     }
 
     public EngineOptions withCheckpointInterval(Duration interval) {
