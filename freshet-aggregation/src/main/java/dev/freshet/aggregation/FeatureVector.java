@@ -28,13 +28,14 @@ public final class FeatureVector {
     /**
      * A vector whose reads may leave features with {@code wanted[i] == false} unset (NOT_FOUND): a
      * table skips each storage group none of whose features is wanted, and hopping groups skip the
-     * merges of unwanted features.
+     * merges of unwanted features. {@code wanted} is shared, not copied (one per cached service plan,
+     * a vector per request): it must not change while the vector is in use.
      */
     public FeatureVector(int size, boolean[] wanted) {
         if (wanted != null && wanted.length != size) {
             throw new IllegalArgumentException("wanted has " + wanted.length + " entries for " + size + " features");
         }
-        this.wanted = wanted == null ? null : wanted.clone();
+        this.wanted = wanted;
         status = new Status[size];
         kind = new ValueKind[size];
         longs = new long[size];

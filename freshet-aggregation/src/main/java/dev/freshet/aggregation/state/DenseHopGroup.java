@@ -29,7 +29,6 @@ final class DenseHopGroup implements GroupState {
     private final int maxTiles;
     private final int stride;
     private final int objects;
-    private final int[] vectorIndex; // FeatureVector position of each of the group's features
     private long[] data = new long[0];
     private Object[] objs = new Object[0];
     private int capacity;
@@ -53,7 +52,6 @@ final class DenseHopGroup implements GroupState {
         this.maxTiles = r;
         this.stride = layout.stride();
         this.objects = layout.objects();
-        this.vectorIndex = java.util.Arrays.stream(layout.features()).mapToInt(f -> f.index()).toArray();
     }
 
     @Override
@@ -135,7 +133,7 @@ final class DenseHopGroup implements GroupState {
             }
             long maxTime = data[base + MAX_EVENT_TIME];
             for (int f = 0; f < tilesPerFeature.length; f++) {
-                if (j < tilesPerFeature[f] && out.wants(vectorIndex[f])) {
+                if (j < tilesPerFeature[f] && out.wants(layout.vectorIndex(f))) {
                     layout.mergeFeature(f, scratch.tile, 0, scratch.objects, 0, data, base, objs, slot * objects);
                     scratch.events[f] += count;
                     scratch.maxTime[f] = Math.max(scratch.maxTime[f], maxTime);

@@ -26,9 +26,8 @@ public final class ReadScratch {
     }
 
     void finish(TileLayout layout, dev.freshet.aggregation.FeatureVector out) {
-        dev.freshet.aggregation.plan.FeatureDef[] defs = layout.features();
         for (int i = 0; i < events.length; i++) {
-            if (!out.wants(defs[i].index())) {
+            if (!out.wants(layout.vectorIndex(i))) {
                 continue; // not merged either (see FeatureVector#wants)
             }
             boolean has = events[i] > 0;

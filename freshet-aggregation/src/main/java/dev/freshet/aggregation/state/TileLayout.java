@@ -42,6 +42,8 @@ public final class TileLayout {
     private final int[] objectIndex;
     private final int[] input;
     private final int[] filter;
+    /** FeatureVector position of each feature. */
+    private final int[] vectorIndex;
     /** The slots of an empty tile (header and every aggregator's init), copied in by {@link #init}. */
     private final long[] emptyTile;
     /** Per feature, a fast-path code for the commonest slot aggregators (0 = call the interface). */
@@ -74,7 +76,9 @@ public final class TileLayout {
         objectIndex = new int[n];
         input = new int[n];
         filter = new int[n];
+        vectorIndex = new int[n];
         for (int i = 0; i < n; i++) {
+            vectorIndex[i] = this.features[i].index();
             slotOffset[i] = this.features[i].slotOffset();
             objectIndex[i] = this.features[i].objectIndex();
             input[i] = this.features[i].input();
@@ -123,6 +127,11 @@ public final class TileLayout {
 
     public FeatureDef[] features() {
         return features;
+    }
+
+    /** The {@link FeatureVector} position of feature {@code i} of this layout. */
+    public int vectorIndex(int i) {
+        return vectorIndex[i];
     }
 
     /** Resets a tile to the empty aggregate with the given id. */

@@ -21,8 +21,8 @@ import java.util.zip.CRC32C;
  * produced at the cut.
  *
  * <p>Nothing is copied in proportion to the whole state on the engine thread: each step's bytes
- * become one chunk (and feed the checksum) and the chunks are joined by {@link Image#toByteArray()},
- * which a checkpoint calls on its own thread.
+ * become one chunk (and feed the checksum), at most {@value #CHUNK_BYTES} bytes plus a key, and the
+ * chunks are joined into parts by {@link Image#toParts}, which a checkpoint calls on its own thread.
  *
  * <p>Engine (writer) thread only, apart from {@link Image}. {@link #complete} detaches the listener.
  * A table has at most one stepwise snapshot at a time.
@@ -78,7 +78,7 @@ public final class TableSnapshot implements TileTable.WriteListener {
 
     @Override
     public void beforeWrite(int keyId) {
-        if (keyId < cursor || keyId >= keys || finished) {
+        if (keyId < cursor || keyId >= keys) {
             return; // already in the image, or not part of the cut
         }
         if (early == null) {
@@ -129,13 +129,9 @@ public final class TableSnapshot implements TileTable.WriteListener {
         }
     }
 
-    /** Keys of the cut; {@link #encodedKeys()} of them are in the image so far. */
+    /** Keys of the cut. */
     public int keys() {
         return keys;
-    }
-
-    public int encodedKeys() {
-        return cursor;
     }
 
     /** Keys whose state an event was about to change before the cursor reached them. */
@@ -159,11 +155,6 @@ public final class TableSnapshot implements TileTable.WriteListener {
         return complete().toByteArray();
     }
 
-    /** Detaches without producing an image (the checkpoint was abandoned). */
-    public void abandon() {
-        detach();
-    }
-
     private void detach() {
         finished = true;
         early = null;
@@ -183,17 +174,9 @@ public final class TableSnapshot implements TileTable.WriteListener {
             this.bytes = bytes;
         }
 
-        /** Bytes of the whole image. */
-        public long bytes() {
-            return bytes;
-        }
-
         /** The image as one array (at most 2 GB; see {@link #toParts}). */
         public byte[] toByteArray() {
-            if (bytes > MAX_PART) {
-                throw new IllegalStateException("table image of " + bytes + " bytes exceeds one array: store it in parts");
-            }
-            return join(chunks, (int) bytes);
+            return join(chunks, bytes);
         }
 
         /**
@@ -223,7 +206,7 @@ public final class TableSnapshot implements TileTable.WriteListener {
 
         private static byte[] join(List<byte[]> pieces, long size) {
             if (size > MAX_PART) {
-                throw new IllegalStateException("a part of " + size + " bytes exceeds one array");
+                throw new IllegalStateException("a table image part of " + size + " bytes exceeds one array: store it in smaller parts");
             }
             byte[] all = new byte[(int) size];
             int at = 0;

@@ -136,7 +136,7 @@ class TableSnapshotProperties {
         TileTable table = EngineFixtures.replay(VIEW, TestStreams.generate(5, 50, 3, 0, 100, 1_000, 10_000));
         TableSnapshot first = TableSnapshot.stepwise(table);
         assertThrows(IllegalStateException.class, () -> TableSnapshot.stepwise(table));
-        first.abandon();
+        first.complete(); // detaches
         TableSnapshot second = TableSnapshot.stepwise(table);
         assertEquals(table.keyCount(), second.keys());
         assertArrayEquals(TableCodec.encode(table), second.finish());
