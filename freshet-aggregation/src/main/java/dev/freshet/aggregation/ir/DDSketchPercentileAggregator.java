@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * <p><b>Memory.</b> Each sign has a dense store of at most {@code ceil(ln(10^12) / ln γ)} bins
  * (1,382 at α = 1%), i.e. 12 decades of magnitude below the largest one seen; when values span more,
  * the lowest-magnitude bins collapse into the lowest kept one (those values read too large in
- * magnitude). A store allocates only the bin range it has seen, 8 bytes per bin in steps of 64 bins.
+ * magnitude). A store allocates only the bin range it has seen, 8 bytes per bin in steps of 64 bins;
+ * up to {@value #SMALL_MAX} values a state keeps just their bins, 8 bytes each (see {@link State}).
  *
  * <p><b>Encoding</b> (canonical: a function of the bin counts only, not of the store's array
  * layout or history, so decode → encode reproduces the bytes; α and the bin limit come from the
@@ -69,6 +70,8 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
     private final double maxValue;
     private final int minIndex;
     private final int maxIndex;
+    /** Magnitudes at or below it count as zero, exactly as {@link DDSketch#accept(double)} decides. */
+    private final double minIndexedValue;
 
     /**
      * @param percentile       quantile q in [0, 1]
@@ -89,6 +92,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         this.maxValue = mapping.maxIndexableValue();
         this.minIndex = mapping.index(mapping.minIndexableValue());
         this.maxIndex = mapping.index(maxValue);
+        this.minIndexedValue = Math.max(0.0, mapping.minIndexableValue());
     }
 
     /** Bins per sign for relative accuracy α: enough to span {@link #DYNAMIC_RANGE}. */
@@ -97,28 +101,99 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         return (int) Math.ceil(Math.log(DYNAMIC_RANGE) / Math.log(gamma));
     }
 
-    /** The IR: the sketch of finite values plus exact counts of the infinite ones. Never empty. */
+    /**
+     * The IR: the finite values plus exact counts of the infinite ones. Never empty. A state starts
+     * <i>small</i>: up to {@link #SMALL_MAX} finite values kept as their bins ({@code (index << 2) |
+     * sign}, sign 0 = zero, 1 = positive, 2 = negative), which is what the sketch would record for
+     * them. Past that it holds the DDSketch itself. Both forms describe the same bin counts, so they
+     * answer, merge and encode identically; a tile of a few events then costs a few dozen bytes
+     * instead of a dense store of hundreds of bins, and an update is an append.
+     */
     static final class State {
-        final DDSketch sketch;
+        /** The sketch once the state is large; null while small. */
+        DDSketch sketch;
+        long[] bins;
+        int size;
         long negativeInfinities;
         long positiveInfinities;
 
-        State(DDSketch sketch) {
-            this.sketch = sketch;
-        }
-
-        long zeroCount() {
-            return (long) (sketch.getCount() - sketch.getNegativeValueStore().getTotalCount()
-                    - sketch.getPositiveValueStore().getTotalCount());
+        long finiteCount() {
+            return sketch == null ? size : (long) sketch.getCount();
         }
 
         long count() {
-            return negativeInfinities + positiveInfinities + (long) sketch.getCount();
+            return negativeInfinities + positiveInfinities + finiteCount();
         }
     }
 
-    private State empty() {
-        return new State(new DDSketch(mapping, stores));
+    /** Finite values a state keeps as a bin list before it becomes a DDSketch. */
+    static final int SMALL_MAX = 32;
+    private static final int ZERO = 0;
+    private static final int POSITIVE = 1;
+    private static final int NEGATIVE = 2;
+
+    private DDSketch newSketch() {
+        return new DDSketch(mapping, stores);
+    }
+
+    /** The bin of a finite value within the indexable range, as {@link DDSketch#accept(double)} files it. */
+    private long binOf(double v) {
+        if (v > minIndexedValue) {
+            return (long) mapping.index(v) << 2 | POSITIVE;
+        } else if (v < -minIndexedValue) {
+            return (long) mapping.index(-v) << 2 | NEGATIVE;
+        }
+        return ZERO;
+    }
+
+    private static void addBin(DDSketch sketch, long bin, double count) {
+        int index = (int) (bin >> 2);
+        switch ((int) (bin & 3)) {
+            case POSITIVE -> sketch.getPositiveValueStore().add(index, count);
+            case NEGATIVE -> sketch.getNegativeValueStore().add(index, count);
+            default -> sketch.accept(0.0, count);
+        }
+    }
+
+    /** Records one finite value's bin, turning the state into a sketch when the list is full. */
+    private void addBin(State q, long bin) {
+        if (q.sketch != null) {
+            addBin(q.sketch, bin, 1);
+        } else if (q.size == SMALL_MAX) {
+            q.sketch = sketchOf(q);
+            q.bins = null;
+            q.size = 0;
+            addBin(q.sketch, bin, 1);
+        } else {
+            if (q.bins == null) {
+                q.bins = new long[4];
+            } else if (q.size == q.bins.length) {
+                q.bins = java.util.Arrays.copyOf(q.bins, Math.min(SMALL_MAX, q.size * 2));
+            }
+            q.bins[q.size++] = bin;
+        }
+    }
+
+    /** The state's finite values as a sketch: its own when large, else a new one built from its bins. */
+    private DDSketch sketchOf(State q) {
+        if (q.sketch != null) {
+            return q.sketch;
+        }
+        DDSketch s = newSketch();
+        for (int i = 0; i < q.size; i++) {
+            addBin(s, q.bins[i], 1);
+        }
+        return s;
+    }
+
+    /** The state's sign and its list's first bin, or its sketch and both value stores (not their bin arrays). */
+    @Override
+    public long touch(Object ir) {
+        State q = (State) ir;
+        if (q.sketch != null) {
+            return q.sketch.isEmpty() ? 0 : 1;
+        }
+        return q.bins == null ? 0 : q.bins[0];
     }
 
     @Override
@@ -127,13 +202,13 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         if (Double.isNaN(v)) {
             return ir;
         }
-        State q = ir == null ? empty() : (State) ir;
+        State q = ir == null ? new State() : (State) ir;
         if (v == Double.NEGATIVE_INFINITY) {
             q.negativeInfinities++;
         } else if (v == Double.POSITIVE_INFINITY) {
             q.positiveInfinities++;
         } else {
-            q.sketch.accept(Math.max(-maxValue, Math.min(maxValue, v)));
+            addBin(q, binOf(Math.max(-maxValue, Math.min(maxValue, v))));
         }
         return q;
     }
@@ -144,8 +219,19 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
             return into;
         }
         State o = (State) other;
-        State q = into == null ? empty() : (State) into;
-        q.sketch.mergeWith(o.sketch); // reads o's stores, never writes them
+        State q = into == null ? new State() : (State) into;
+        if (o.sketch != null) {
+            if (q.sketch == null) {
+                q.sketch = sketchOf(q);
+                q.bins = null;
+                q.size = 0;
+            }
+            q.sketch.mergeWith(o.sketch); // reads o's stores, never writes them
+        } else {
+            for (int i = 0; i < o.size; i++) {
+                addBin(q, o.bins[i]);
+            }
+        }
         q.negativeInfinities += o.negativeInfinities;
         q.positiveInfinities += o.positiveInfinities;
         return q;
@@ -163,12 +249,13 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
 
     /** The value of the bin holding the value of rank floor(q·(n−1)), walking bins in ascending value order. */
     private double quantile(State q) {
+        DDSketch sketch = sketchOf(q);
         double rank = percentile * (q.count() - 1);
         long seen = q.negativeInfinities;
         if (seen > rank) {
             return Double.NEGATIVE_INFINITY;
         }
-        Iterator<Bin> negative = q.sketch.getNegativeValueStore().getDescendingIterator();
+        Iterator<Bin> negative = sketch.getNegativeValueStore().getDescendingIterator();
         while (negative.hasNext()) {
             Bin bin = negative.next();
             seen += (long) bin.getCount();
@@ -176,11 +263,11 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
                 return -mapping.value(bin.getIndex());
             }
         }
-        seen += q.zeroCount();
+        seen += zeroCount(sketch);
         if (seen > rank) {
             return 0.0;
         }
-        Iterator<Bin> positive = q.sketch.getPositiveValueStore().getAscendingIterator();
+        Iterator<Bin> positive = sketch.getPositiveValueStore().getAscendingIterator();
         while (positive.hasNext()) {
             Bin bin = positive.next();
             seen += (long) bin.getCount();
@@ -194,9 +281,15 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
     @Override
     public void write(Object ir, ByteWriter out) {
         State q = (State) ir;
-        out.writeVarLong(q.negativeInfinities).writeVarLong(q.positiveInfinities).writeVarLong(q.zeroCount());
-        writeStore(q.sketch.getNegativeValueStore(), out);
-        writeStore(q.sketch.getPositiveValueStore(), out);
+        DDSketch sketch = sketchOf(q);
+        out.writeVarLong(q.negativeInfinities).writeVarLong(q.positiveInfinities).writeVarLong(zeroCount(sketch));
+        writeStore(sketch.getNegativeValueStore(), out);
+        writeStore(sketch.getPositiveValueStore(), out);
+    }
+
+    private static long zeroCount(DDSketch sketch) {
+        return (long) (sketch.getCount() - sketch.getNegativeValueStore().getTotalCount()
+                - sketch.getPositiveValueStore().getTotalCount());
     }
 
     private static void writeStore(Store store, ByteWriter out) {
@@ -220,7 +313,8 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
 
     @Override
     public Object read(ByteReader in) {
-        State q = empty();
+        State q = new State();
+        q.sketch = newSketch();
         q.negativeInfinities = count(in, "negative infinity count", 0);
         q.positiveInfinities = count(in, "positive infinity count", 0);
         long zeros = count(in, "zero count", 0);
@@ -233,7 +327,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         if (zeros > 0) {
             q.sketch.accept(0.0, zeros);
         }
-        return q;
+        return small(q);
     }
 
     private static long count(ByteReader in, String what, long min) {
@@ -282,9 +376,40 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         return total;
     }
 
+    /** A decoded state of at most {@link #SMALL_MAX} finite values in its small form, as updates would have left it. */
+    private State small(State q) {
+        if (q.finiteCount() > SMALL_MAX) {
+            return q;
+        }
+        long[] bins = new long[Math.max(4, (int) q.finiteCount())];
+        int n = 0;
+        for (long z = zeroCount(q.sketch); z > 0; z--) {
+            bins[n++] = ZERO;
+        }
+        n = appendBins(q.sketch.getPositiveValueStore(), POSITIVE, bins, n);
+        n = appendBins(q.sketch.getNegativeValueStore(), NEGATIVE, bins, n);
+        q.sketch = null;
+        q.bins = bins;
+        q.size = n;
+        return q;
+    }
+
+    private static int appendBins(Store store, int sign, long[] bins, int n) {
+        for (Iterator<Bin> it = store.getAscendingIterator(); it.hasNext(); ) {
+            Bin bin = it.next();
+            for (long c = 0; c < (long) bin.getCount(); c++) {
+                bins[n++] = (long) bin.getIndex() << 2 | sign;
+            }
+        }
+        return n;
+    }
+
     @Override
     public long sizeBytes(Object ir) {
         State q = (State) ir;
+        if (q.sketch == null) {
+            return 40 + (q.bins == null ? 0 : 16 + 8L * q.bins.length);
+        }
         return 160 + storeBytes(q.sketch.getNegativeValueStore()) + storeBytes(q.sketch.getPositiveValueStore());
     }
 

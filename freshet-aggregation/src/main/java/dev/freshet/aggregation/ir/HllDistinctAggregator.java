@@ -43,6 +43,12 @@ public final class HllDistinctAggregator implements ObjectAggregator {
         return u;
     }
 
+    /** The union, its gadget sketch and the sketch's current implementation (list, set or array). */
+    @Override
+    public long touch(Object ir) {
+        return ((HllUnion) ir).isEmpty() ? 0 : 1;
+    }
+
     @Override
     public Object merge(Object into, Object other) {
         if (other == null) {

@@ -28,6 +28,15 @@ public interface ObjectAggregator {
     /** Reads an IR written by {@link #write}. */
     Object read(ByteReader in);
 
+    /**
+     * Loads the objects an {@link #update} of the non-null {@code ir} will dereference first (a
+     * software prefetch for staged application: an IR is a chain of objects, each a dependent cache
+     * miss); returns a value only to keep the loads alive. Reads, never changes, the IR.
+     */
+    default long touch(Object ir) {
+        return 0;
+    }
+
     /** Approximate heap bytes held by {@code ir}, for state-size reporting. */
     long sizeBytes(Object ir);
 }

@@ -96,8 +96,10 @@ final class DenseHopGroup implements GroupState {
 
     @Override
     public long touch(int key, long eventTime) {
-        int base = (key * ring + locate(eventTime)) * stride;
-        return data[base + TILE_ID] + data[base + stride - 1]; // first and last cache line of the tile
+        int slot = key * ring + locate(eventTime);
+        int base = slot * stride;
+        long sink = data[base + TILE_ID] + data[base + stride - 1]; // first and last cache line of the tile
+        return objects == 0 ? sink : sink + layout.touchObjects(objs, slot * objects);
     }
 
     @Override

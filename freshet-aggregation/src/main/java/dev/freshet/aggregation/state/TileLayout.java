@@ -143,6 +143,21 @@ public final class TileLayout {
         }
     }
 
+    /** Loads the object IRs of a tile an update will dereference (see {@link ObjectAggregator#touch}). */
+    public long touchObjects(Object[] objs, int objBase) {
+        long sink = 0;
+        for (int i = 0; i < objectAggs.length; i++) {
+            ObjectAggregator a = objectAggs[i];
+            if (a != null) {
+                Object ir = objs[objBase + objectIndex[i]];
+                if (ir != null) {
+                    sink += a.touch(ir);
+                }
+            }
+        }
+        return sink;
+    }
+
     /** Folds the current event into a tile. */
     public void apply(long[] d, int base, Object[] objs, int objBase, EventContext ctx) {
         long ts = ctx.eventTime;

@@ -184,7 +184,109 @@ class DDSketchPercentileAggregatorTest {
         DDSketchPercentileAggregator a = new DDSketchPercentileAggregator(0.5, ALPHA);
         Object ir = sketch(a, values);
         assertTrue(a.sizeBytes(ir) <= 160 + 16 + 8 * 1_382, "" + a.sizeBytes(ir));
-        assertTrue(a.sizeBytes(sketch(a, 1.0)) < a.sizeBytes(sketch(a, 1.0, 1e6)));
+        double[] many = new double[DDSketchPercentileAggregator.SMALL_MAX + 1];
+        Arrays.fill(many, 1.0);
+        many[0] = 1e6;
+        assertTrue(a.sizeBytes(sketch(a, 1.0)) < a.sizeBytes(sketch(a, many)));
+    }
+
+    @Test
+    void aFewValuesCostAFewDozenBytesUntilTheListIsFull() {
+        DDSketchPercentileAggregator a = new DDSketchPercentileAggregator(0.95, ALPHA);
+        double[] spread = new double[DDSketchPercentileAggregator.SMALL_MAX];
+        for (int i = 0; i < spread.length; i++) {
+            spread[i] = 0.01 * Math.pow(1.4, i); // 0.01 .. ~340: a dense store spans ~500 bins
+        }
+        assertTrue(a.sizeBytes(sketch(a, 42.0)) <= 96, "one value: " + a.sizeBytes(sketch(a, 42.0)));
+        assertTrue(a.sizeBytes(sketch(a, spread)) <= 40 + 16 + 8 * DDSketchPercentileAggregator.SMALL_MAX,
+                "a full list: " + a.sizeBytes(sketch(a, spread)));
+        double[] more = Arrays.copyOf(spread, spread.length + 1);
+        more[spread.length] = 1.0;
+        assertTrue(a.sizeBytes(sketch(a, more)) > 160 + 8 * 400, "a sketch: " + a.sizeBytes(sketch(a, more)));
+    }
+
+    /**
+     * Oracle: whatever form the state takes (a short bin list, or the sketch), its encoding holds
+     * exactly the bins a plain DDSketch of the library records for the same finite values, zeros and
+     * the magnitudes too small to index included, and the infinities beside them.
+     */
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("seeds")
+    void theStateHoldsTheBinsAPlainDDSketchRecords(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double alpha = r.nextBoolean() ? ALPHA : 0.05;
+        DDSketchPercentileAggregator a = new DDSketchPercentileAggregator(0.5, alpha);
+        int n = r.nextInt(1, 3 * DDSketchPercentileAggregator.SMALL_MAX);
+        double[] values = new double[n];
+        var mapping = new com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping(alpha);
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (r.nextInt(8)) {
+                case 0 -> r.nextBoolean() ? 0.0 : -0.0;
+                case 1 -> (r.nextBoolean() ? 1 : -1) * mapping.minIndexableValue() * r.nextDouble(0.5, 2.0);
+                case 2 -> (r.nextBoolean() ? 1 : -1) * Double.MAX_VALUE * r.nextDouble();
+                case 3 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                default -> (r.nextBoolean() ? 1 : -1) * Math.pow(10, r.nextDouble(-6, 6));
+            };
+        }
+        var plain = new com.datadoghq.sketch.ddsketch.DDSketch(mapping,
+                () -> new com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore(
+                        DDSketchPercentileAggregator.maxNumBins(alpha)));
+        long negInf = 0;
+        long posInf = 0;
+        for (double v : values) {
+            if (v == Double.NEGATIVE_INFINITY) {
+                negInf++;
+            } else if (v == Double.POSITIVE_INFINITY) {
+                posInf++;
+            } else {
+                plain.accept(Math.max(-mapping.maxIndexableValue(), Math.min(mapping.maxIndexableValue(), v)));
+            }
+        }
+        long zeros = (long) (plain.getCount() - plain.getNegativeValueStore().getTotalCount()
+                - plain.getPositiveValueStore().getTotalCount());
+        List<long[]> expectedNegative = bins(plain.getNegativeValueStore());
+        List<long[]> expectedPositive = bins(plain.getPositiveValueStore());
+
+        // one by one, and as a merge of random pieces (lists into lists, lists into sketches, ...)
+        List<Object> parts = new ArrayList<>();
+        for (int from = 0; from < n; ) {
+            int to = Math.min(n, from + r.nextInt(1, DDSketchPercentileAggregator.SMALL_MAX + 8));
+            parts.add(sketch(a, Arrays.copyOfRange(values, from, to)));
+            from = to;
+        }
+        Object merged = null;
+        for (Object part : parts) {
+            merged = a.merge(merged, part);
+        }
+        for (Object state : List.of(sketch(a, values), merged)) {
+            ByteReader in = new ByteReader(encode(a, state));
+            assertEquals(negInf, in.readVarLong());
+            assertEquals(posInf, in.readVarLong());
+            assertEquals(zeros, in.readVarLong());
+            assertBins(expectedNegative, in);
+            assertBins(expectedPositive, in);
+        }
+    }
+
+    private static List<long[]> bins(com.datadoghq.sketch.ddsketch.store.Store store) {
+        List<long[]> bins = new ArrayList<>();
+        store.getAscendingIterator().forEachRemaining(b -> {
+            if (b.getCount() > 0) {
+                bins.add(new long[] {b.getIndex(), (long) b.getCount()});
+            }
+        });
+        return bins;
+    }
+
+    private static void assertBins(List<long[]> expected, ByteReader in) {
+        assertEquals(expected.size(), in.readVarLong(), "bins");
+        long index = 0;
+        for (long[] bin : expected) {
+            long zigzag = in.readVarLong();
+            index += (zigzag >>> 1) ^ -(zigzag & 1);
+            assertEquals(bin[0], index, "bin index");
+            assertEquals(bin[1], in.readVarLong(), "bin count");
+        }
     }
 
     static LongStream seeds() {
