@@ -11,6 +11,7 @@ import dev.freshet.aggregation.Status;
 import dev.freshet.aggregation.codec.ByteReader;
 import dev.freshet.aggregation.codec.ByteWriter;
 import dev.freshet.aggregation.codec.CorruptStateException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.function.Supplier;
 
@@ -168,7 +169,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
             if (q.bins == null) {
                 q.bins = new long[4];
             } else if (q.size == q.bins.length) {
-                q.bins = java.util.Arrays.copyOf(q.bins, Math.min(SMALL_MAX, q.size * 2));
+                q.bins = Arrays.copyOf(q.bins, Math.min(SMALL_MAX, q.size * 2));
             }
             q.bins[q.size++] = bin;
         }
@@ -186,7 +187,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         return s;
     }
 
-    /** The state's sign and its list's first bin, or its sketch and both value stores (not their bin arrays). */
+    /** The state and its bin list, or the state, its sketch and both value stores (not their bin arrays). */
     @Override
     public long touch(Object ir) {
         State q = (State) ir;
