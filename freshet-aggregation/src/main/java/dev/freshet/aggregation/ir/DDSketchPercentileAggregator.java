@@ -161,10 +161,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         if (q.sketch != null) {
             addBin(q.sketch, bin, 1);
         } else if (q.size == SMALL_MAX) {
-            q.sketch = sketchOf(q);
-            q.bins = null;
-            q.size = 0;
-            addBin(q.sketch, bin, 1);
+            addBin(toSketch(q), bin, 1);
         } else {
             if (q.bins == null) {
                 q.bins = new long[4];
@@ -173,6 +170,16 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
             }
             q.bins[q.size++] = bin;
         }
+    }
+
+    /** Turns a state into its large form (if it is not already) and returns its sketch. */
+    private DDSketch toSketch(State q) {
+        if (q.sketch == null) {
+            q.sketch = sketchOf(q);
+            q.bins = null;
+            q.size = 0;
+        }
+        return q.sketch;
     }
 
     /** The state's finite values as a sketch: its own when large, else a new one built from its bins. */
@@ -222,12 +229,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         State o = (State) other;
         State q = into == null ? new State() : (State) into;
         if (o.sketch != null) {
-            if (q.sketch == null) {
-                q.sketch = sketchOf(q);
-                q.bins = null;
-                q.size = 0;
-            }
-            q.sketch.mergeWith(o.sketch); // reads o's stores, never writes them
+            toSketch(q).mergeWith(o.sketch); // reads o's stores, never writes them
         } else {
             for (int i = 0; i < o.size; i++) {
                 addBin(q, o.bins[i]);

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
 import dev.freshet.aggregation.FeatureVector;
 import dev.freshet.aggregation.Status;
 import dev.freshet.aggregation.codec.ByteReader;
@@ -218,7 +222,7 @@ class DDSketchPercentileAggregatorTest {
         DDSketchPercentileAggregator a = new DDSketchPercentileAggregator(0.5, alpha);
         int n = r.nextInt(1, 3 * DDSketchPercentileAggregator.SMALL_MAX);
         double[] values = new double[n];
-        var mapping = new com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping(alpha);
+        var mapping = new LogarithmicMapping(alpha);
         for (int i = 0; i < n; i++) {
             values[i] = switch (r.nextInt(8)) {
                 case 0 -> r.nextBoolean() ? 0.0 : -0.0;
@@ -228,9 +232,7 @@ class DDSketchPercentileAggregatorTest {
                 default -> (r.nextBoolean() ? 1 : -1) * Math.pow(10, r.nextDouble(-6, 6));
             };
         }
-        var plain = new com.datadoghq.sketch.ddsketch.DDSketch(mapping,
-                () -> new com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore(
-                        DDSketchPercentileAggregator.maxNumBins(alpha)));
+        var plain = new DDSketch(mapping, () -> new CollapsingLowestDenseStore(DDSketchPercentileAggregator.maxNumBins(alpha)));
         long negInf = 0;
         long posInf = 0;
         for (double v : values) {
@@ -268,7 +270,7 @@ class DDSketchPercentileAggregatorTest {
         }
     }
 
-    private static List<long[]> bins(com.datadoghq.sketch.ddsketch.store.Store store) {
+    private static List<long[]> bins(Store store) {
         List<long[]> bins = new ArrayList<>();
         store.getAscendingIterator().forEachRemaining(b -> {
             if (b.getCount() > 0) {

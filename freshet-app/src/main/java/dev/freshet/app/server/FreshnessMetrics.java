@@ -40,7 +40,10 @@ public final class FreshnessMetrics implements FreshnessListener {
     private static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(10);
     private final Map<String, List<String>> viewsBySource;
     /** Per source: accept → visible and event → visible lags of its visible events. */
-    private final Map<String, LagHistogram[]> lags;
+    private record SourceLags(LagHistogram accept, LagHistogram event) {
+    }
+
+    private final Map<String, SourceLags> lags;
     private volatile boolean bound;
     private volatile Map<String, Timer[]> batchTimers = Map.of();
     private final Recorder acceptToVisible = new Recorder(MAX_NANOS, 3);
@@ -48,8 +51,8 @@ public final class FreshnessMetrics implements FreshnessListener {
 
     public FreshnessMetrics(Map<String, List<String>> viewsBySource) {
         this.viewsBySource = Map.copyOf(viewsBySource);
-        Map<String, LagHistogram[]> l = new HashMap<>();
-        viewsBySource.keySet().forEach(source -> l.put(source, new LagHistogram[] {new LagHistogram(), new LagHistogram()}));
+        Map<String, SourceLags> l = new HashMap<>();
+        viewsBySource.keySet().forEach(source -> l.put(source, new SourceLags(new LagHistogram(), new LagHistogram())));
         this.lags = Map.copyOf(l);
     }
 
@@ -73,10 +76,10 @@ public final class FreshnessMetrics implements FreshnessListener {
         HistogramSnapshot.Builder event = HistogramSnapshot.builder().name("freshet_freshness_event_to_visible_seconds")
                 .help("event time to visible to reads, per feature view");
         viewsBySource.forEach((source, views) -> {
-            LagHistogram[] h = lags.get(source);
+            SourceLags h = lags.get(source);
             for (String view : views) {
-                accept.dataPoint(h[0].snapshot(Labels.of("view", view)));
-                event.dataPoint(h[1].snapshot(Labels.of("view", view)));
+                accept.dataPoint(h.accept().snapshot(Labels.of("view", view)));
+                event.dataPoint(h.event().snapshot(Labels.of("view", view)));
             }
         });
         return MetricSnapshots.of(accept.build(), event.build());
@@ -111,11 +114,11 @@ public final class FreshnessMetrics implements FreshnessListener {
 
     @Override
     public void visible(String source, long visibleAt, long[] acceptTimes, long[] eventTimes, int count) {
-        LagHistogram[] h = lags.get(source);
+        SourceLags h = lags.get(source);
         if (h == null || !bound) {
             return;
         }
-        h[0].recordLags(visibleAt, acceptTimes, count);
-        h[1].recordLags(visibleAt, eventTimes, count);
+        h.accept().recordLags(visibleAt, acceptTimes, count);
+        h.event().recordLags(visibleAt, eventTimes, count);
     }
 }
