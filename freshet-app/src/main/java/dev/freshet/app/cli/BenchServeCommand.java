@@ -1,6 +1,7 @@
 package dev.freshet.app.cli;
 
 import dev.freshet.app.bench.HttpLoad;
+import dev.freshet.app.bench.JitActivity;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.ServeCommand;
 import dev.freshet.model.FeatureRepository;
@@ -43,6 +44,14 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--fsync", defaultValue = "ALWAYS", description = "Log fsync policy (default: ${DEFAULT-VALUE}).")
     FsyncPolicy fsync;
 
+    @Option(names = "--ingest-in-flight", defaultValue = "8",
+            description = "Ingest requests kept in flight in the ingest phase (closed loop; default: ${DEFAULT-VALUE}).")
+    int ingestInFlight;
+
+    @Option(names = "--event-loops", defaultValue = "0",
+            description = "Server HTTP event loops; 0 = one per available processor (default: ${DEFAULT-VALUE}).")
+    int eventLoops;
+
     @Override
     public Integer call() throws Exception {
         var log = harness.progressWriter();
@@ -53,7 +62,7 @@ public final class BenchServeCommand implements Callable<Integer> {
         Path data = Files.createTempDirectory("freshet-bench-serve-");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "serve");
-        ServerOptions options = new ServerOptions(0, null, 64 << 20, 100_000, 1_000);
+        ServerOptions options = new ServerOptions(0, null, 64 << 20, 100_000, 1_000, eventLoops);
         try (ServeCommand.Running server = ServeCommand.Running.start(r, data, options, fsync, Duration.ofMinutes(5), Clock.systemUTC());
              HttpLoad load = new HttpLoad(server.port(), 64)) {
             server.engine().awaitReady().join();
@@ -64,17 +73,20 @@ public final class BenchServeCommand implements Callable<Integer> {
                 bodies[i] = Buffer.buffer(gen.ndjson(batch, System.currentTimeMillis()));
             }
             String ingest = "/v1/sources/transactions/events";
-            // A cold JVM spends the first seconds compiling (C2 took half a core in the first phase):
-            // warm the ingest path up like the serving path, and drain what it leaves to apply.
-            log.println("phase 0: warm-up ingest");
+            // A cold JVM spends its first seconds compiling (the C2 thread took a third to most of a
+            // core through the first phases): warm each path up until compilation has settled, and
+            // drain what the ingest warm-up leaves to apply.
+            log.println("phase 0: warm-up ingest (until JIT compilation settles)");
             log.flush();
-            load.maxRate(ingest, i -> bodies[i % bodies.length], 8, Math.min(3, seconds), "application/x-ndjson");
+            double ingestWarmup = warmUp(log, () -> load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, 2,
+                    "application/x-ndjson"));
+            result.put("warmup_ingest_seconds", round(ingestWarmup));
             long warmEnd = server.engine().stats().sources().get("transactions").logEndOffset();
             server.engine().awaitApplied("transactions", warmEnd).join();
-            log.println("phase 1: batched ingest, closed loop, 8 requests in flight, " + batch + " events each");
+            log.println("phase 1: batched ingest, closed loop, " + ingestInFlight + " requests in flight, " + batch + " events each");
             log.flush();
             long ingestStart = System.nanoTime();
-            HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], 8, seconds, "application/x-ndjson");
+            HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
             double ingestRate = in.rps() * batch;
             // Acknowledged means durable; application may lag behind. Wait for it, so the serving
             // phases do not share the cores with the backlog, and report the rate including it.
@@ -86,17 +98,19 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("ingest_events_per_second", Math.round(ingestRate));
             result.put("ingest_applied_events_per_second", Math.round(appliedRate));
             result.put("ingest_errors", in.errors());
+            result.put("ingest_in_flight", ingestInFlight);
 
             Buffer[] reads = new Buffer[1024];
             for (int i = 0; i < reads.length; i++) {
                 reads[i] = Buffer.buffer("{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\""
                         + gen.card((i * 7919) % cards) + "\",\"lat\":40.7,\"lon\":-74.0}]}");
             }
-            log.println("phase 2: warm-up reads");
+            log.println("phase 2: warm-up reads (until JIT compilation settles)");
             log.flush();
-            load.fixedRate("/v1/features", i -> reads[i % reads.length], Math.min(rate, 5000), Math.min(3, seconds), "application/json");
-            // a second step at the measured rate: C2 was still compiling (a quarter of a core) in phase 3
-            load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, Math.min(3, seconds), "application/json");
+            load.fixedRate("/v1/features", i -> reads[i % reads.length], Math.min(rate, 5000), 2, "application/json");
+            double readWarmup = 2 + warmUp(log, () -> load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, 2,
+                    "application/json"));
+            result.put("warmup_read_seconds", round(readWarmup));
             log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
             log.flush();
             HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
@@ -136,6 +150,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("ingest_wait_applied_p50_ms", round(fresh.percentileMillis(50)));
             result.put("ingest_wait_applied_p99_ms", round(fresh.percentileMillis(99)));
             result.put("cards", cards);
+            result.put("server_event_loops", options.effectiveEventLoops());
             result.put("fsync", fsync.name());
             result.put("cpus", Runtime.getRuntime().availableProcessors());
             result.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -143,6 +158,36 @@ public final class BenchServeCommand implements Callable<Integer> {
         harness.printResult(result);
         return 0;
     }
+
+    /** A load step that may be interrupted. */
+    private interface Step {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Repeats {@code step} until the JIT compiler used less than {@value #SETTLED_COMPILE_SHARE} of a
+     * core during a step (at least twice, at most {@value #MAX_WARMUP_STEPS} times); returns the
+     * seconds spent. A phase measured while C2 still compiles shares the two cores with it.
+     */
+    private static double warmUp(java.io.PrintWriter log, Step step) throws InterruptedException {
+        JitActivity jit = new JitActivity();
+        long start = System.nanoTime();
+        for (int i = 1; i <= MAX_WARMUP_STEPS; i++) {
+            long compiled = jit.compilerMillis();
+            long t0 = System.nanoTime();
+            step.run();
+            double share = (jit.compilerMillis() - compiled) / ((System.nanoTime() - t0) / 1e6);
+            log.printf("  warm-up step %d: JIT compiler busy %.0f%% of a core%n", i, share * 100);
+            log.flush();
+            if (i >= 2 && share < SETTLED_COMPILE_SHARE) {
+                break;
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static final double SETTLED_COMPILE_SHARE = 0.10;
+    private static final int MAX_WARMUP_STEPS = 10;
 
     private static double millis(Histogram nanos, double percentile) {
         return nanos.getTotalCount() == 0 ? Double.NaN : nanos.getValueAtPercentile(percentile) / 1e6;

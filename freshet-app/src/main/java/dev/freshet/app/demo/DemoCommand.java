@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.app.cli.RepositoryOptions;
 import dev.freshet.app.server.ServeCommand;
 import dev.freshet.model.FeatureRepository;
+import dev.freshet.serving.http.ServerOptions;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -87,13 +89,13 @@ public final class DemoCommand implements Callable<Integer> {
     /** Starts on --port, or on any free port when that one is taken (the URL is printed either way). */
     private ServeCommand.Running startOnFreePort(FeatureRepository r, Path dir) {
         try {
-            return ServeCommand.Running.start(r, dir, port, null, FsyncPolicy.ALWAYS, Duration.ofSeconds(10));
+            return ServeCommand.Running.start(r, dir, ServerOptions.defaults(port), FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
         } catch (RuntimeException e) {
             if (port == 0) {
                 throw e;
             }
             spec.commandLine().getErr().println("port " + port + " is not available (" + e.getMessage() + "); using a free port");
-            return ServeCommand.Running.start(r, dir, 0, null, FsyncPolicy.ALWAYS, Duration.ofSeconds(10));
+            return ServeCommand.Running.start(r, dir, ServerOptions.defaults(0), FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
         }
     }
 

@@ -46,6 +46,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", defaultValue = "30s", description = "Time between checkpoints, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
     String checkpointInterval;
 
+    @Option(names = "--event-loops", defaultValue = "0",
+            description = "HTTP event loops (threads) serving requests; 0 = one per available processor (default: ${DEFAULT-VALUE}).")
+    int eventLoops;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -57,7 +61,10 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         String tok = token != null ? token : System.getenv("FRESHET_TOKEN");
-        try (Running running = Running.start(r, data, port, tok, fsync, dev.freshet.model.Durations.parse(checkpointInterval).orElse(Duration.ofSeconds(30)))) {
+        ServerOptions d = ServerOptions.defaults(port);
+        ServerOptions options = new ServerOptions(port, tok, d.maxBodyBytes(), d.maxEventsPerRequest(), d.maxEntities(), eventLoops);
+        Duration interval = dev.freshet.model.Durations.parse(checkpointInterval).orElse(Duration.ofSeconds(30));
+        try (Running running = Running.start(r, data, options, fsync, interval, Clock.systemUTC())) {
             out.printf("Freshet serving %s on http://localhost:%d (data: %s)%n", repo, running.port(), data.toAbsolutePath());
             out.printf("  POST /v1/sources/{source}/events   POST /v1/features   POST /get-online-features%n");
             out.printf("  GET  /health  /ready  /metrics%n");
@@ -72,13 +79,6 @@ public final class ServeCommand implements Callable<Integer> {
     /** A running embedded server: storage, engine and HTTP, closed in reverse order. */
     public record Running(EmbeddedStorage storage, EmbeddedEngine engine, TrainingSetJobService trainingSets,
                           FreshetHttpServer http, FreshnessMetrics freshness) implements AutoCloseable {
-        public static Running start(FeatureRepository repo, Path data, int port, String token, FsyncPolicy fsync,
-                                    Duration checkpointInterval) {
-            ServerOptions d = ServerOptions.defaults(port);
-            return start(repo, data, new ServerOptions(port, token, d.maxBodyBytes(), d.maxEventsPerRequest(), d.maxEntities()),
-                    fsync, checkpointInterval, Clock.systemUTC());
-        }
-
         /** Starts storage, engine and HTTP with explicit limits and clock (tests inject a manual clock). */
         public static Running start(FeatureRepository repo, Path data, ServerOptions server, FsyncPolicy fsync,
                                     Duration checkpointInterval, java.time.InstantSource clock) {

@@ -15,12 +15,17 @@ import dev.freshet.serving.ingest.EventParser;
 import dev.freshet.serving.ingest.MalformedRequestException;
 import dev.freshet.serving.ingest.RejectedEvent;
 import dev.freshet.serving.ingest.TooManyEventsException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -34,7 +39,10 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP API of an embedded Freshet server on Vert.x: ingest, feature retrieval (native and
@@ -56,6 +64,7 @@ public final class FreshetHttpServer implements AutoCloseable {
     private final Timer ingestLatency;
     private final byte[] token;
     private final TrainingSetJobs trainingSets;
+    private final int eventLoops;
 
     private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock,
                               TrainingSetJobs trainingSets) {
@@ -77,12 +86,47 @@ public final class FreshetHttpServer implements AutoCloseable {
                 .publishPercentileHistogram().register(metrics);
         engine.gauges().keySet().forEach(name ->
                 Gauge.builder("freshet_" + name, engine, e -> e.gauges().getOrDefault(name, Double.NaN)).register(metrics));
-        this.vertx = Vertx.vertx();
-        Router router = router();
-        this.server = vertx.createHttpServer(new HttpServerOptions().setPort(options.port()).setHost("0.0.0.0")
-                        .setCompressionSupported(false).setTcpNoDelay(true))
-                .requestHandler(router);
-        server.listen().toCompletionStage().toCompletableFuture().join();
+        int loops = options.effectiveEventLoops();
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        // One HTTP server per event loop, all on one port, deployed as one verticle deployment:
+        // Vert.x binds the socket once and hands accepted connections to the servers round-robin
+        // (a negative port asks Vert.x for one free port shared by the instances, which port 0
+        // would not be). A single server created outside a verticle would run every connection on
+        // one event loop.
+        int port = options.port() == 0 ? -1 : options.port();
+        List<HttpServer> servers = new CopyOnWriteArrayList<>();
+        AtomicInteger instances = new AtomicInteger();
+        try {
+            vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    Router router = router();
+                    // requests per event loop: shows how evenly connections spread over the loops
+                    Counter requests = Counter.builder("freshet_http_requests_total").description("HTTP requests received")
+                            .tag("event_loop", Integer.toString(instances.getAndIncrement())).register(metrics);
+                    HttpServer s = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0")
+                            .setCompressionSupported(false).setTcpNoDelay(true)).requestHandler(req -> {
+                                requests.increment();
+                                router.handle(req);
+                            });
+                    return s.listen().onSuccess(servers::add);
+                }
+            }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().join();
+            if (servers.stream().map(HttpServer::actualPort).distinct().count() != 1) {
+                throw new IllegalStateException("HTTP servers bound different ports: "
+                        + servers.stream().map(HttpServer::actualPort).toList());
+            }
+        } catch (RuntimeException e) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            throw e;
+        }
+        this.server = servers.getFirst();
+        this.eventLoops = loops;
+    }
+
+    /** The number of event loops (HTTP server instances sharing the port). */
+    public int eventLoops() {
+        return eventLoops;
     }
 
     /** Starts the server; {@link #port()} tells the bound port. */
