@@ -3,6 +3,8 @@ package dev.freshet.serving.features;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.aggregation.FeatureVector;
@@ -36,6 +38,15 @@ import java.util.Map;
 public final class FeatureApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final SerializableString FEATURES = new SerializedString("features");
+    private static final SerializableString READ_TIME = new SerializedString("read_time");
+    private static final SerializableString RESULTS = new SerializedString("results");
+    private static final SerializableString ENTITY = new SerializedString("entity");
+    private static final SerializableString VALUES = new SerializedString("values");
+    private static final SerializableString STATUSES = new SerializedString("statuses");
+    private static final SerializableString EVENT_TIMESTAMPS = new SerializedString("event_timestamps");
+    private static final SerializableString[] STATUS_NAMES = java.util.Arrays.stream(Status.values())
+            .map(s -> new SerializedString(s.name())).toArray(SerializableString[]::new);
 
     private final FeaturePlanner planner;
     private final FeatureRetriever retriever;
@@ -59,14 +70,18 @@ public final class FeatureApi {
         checkCount(entities.size());
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 128 * entities.size() * plan.names().size());
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            // constant names go out as pre-encoded bytes (SerializedString): no per-request escaping
             g.writeStartObject();
-            g.writeArrayFieldStart("features");
-            for (String n : plan.names()) {
+            g.writeFieldName(FEATURES);
+            g.writeStartArray();
+            for (SerializableString n : plan.jsonNames()) {
                 g.writeString(n);
             }
             g.writeEndArray();
-            g.writeNumberField("read_time", t);
-            g.writeArrayFieldStart("results");
+            g.writeFieldName(READ_TIME);
+            g.writeNumber(t);
+            g.writeFieldName(RESULTS);
+            g.writeStartArray();
             for (int i = 0; i < entities.size(); i++) {
                 JsonNode row = entities.get(i);
                 String pointer = "/entities/" + i;
@@ -76,7 +91,8 @@ public final class FeatureApi {
                 Map<String, Object> values = scalars(row, pointer);
                 FeatureRetriever.Row r = retriever.retrieve(plan, values, t, pointer);
                 g.writeStartObject();
-                g.writeObjectFieldStart("entity");
+                g.writeFieldName(ENTITY);
+                g.writeStartObject();
                 for (FeaturePlan.ViewRead v : plan.views()) {
                     for (var k : v.joinKeys()) {
                         g.writeFieldName(k.name());
@@ -84,17 +100,20 @@ public final class FeatureApi {
                     }
                 }
                 g.writeEndObject();
-                g.writeArrayFieldStart("values");
+                g.writeFieldName(VALUES);
+                g.writeStartArray();
                 for (Object v : r.values()) {
                     writeScalar(g, v);
                 }
                 g.writeEndArray();
-                g.writeArrayFieldStart("statuses");
+                g.writeFieldName(STATUSES);
+                g.writeStartArray();
                 for (Status s : r.statuses()) {
-                    g.writeString(s.name());
+                    g.writeString(STATUS_NAMES[s.ordinal()]);
                 }
                 g.writeEndArray();
-                g.writeArrayFieldStart("event_timestamps");
+                g.writeFieldName(EVENT_TIMESTAMPS);
+                g.writeStartArray();
                 for (long ts : r.eventTimes()) {
                     if (ts == FeatureVector.NO_TIMESTAMP) {
                         g.writeNull();
@@ -190,7 +209,7 @@ public final class FeatureApi {
                 g.writeEndArray();
                 g.writeArrayFieldStart("statuses");
                 for (FeatureRetriever.Row r : results) {
-                    g.writeString(r.statuses()[c].name());
+                    g.writeString(STATUS_NAMES[r.statuses()[c].ordinal()]);
                 }
                 g.writeEndArray();
                 g.writeArrayFieldStart("event_timestamps");

@@ -1,5 +1,7 @@
 package dev.freshet.serving.features;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.freshet.model.expr.CompiledExpr;
 import dev.freshet.model.spec.Field;
 import java.util.List;
@@ -12,8 +14,14 @@ import java.util.List;
  * @param views        views to read, each with its entity join keys
  * @param columns      per output column: a windowed feature (view slot, feature index) or an on-demand one
  * @param requestFields request-context fields the on-demand features need (name and type)
+ * @param jsonNames    {@code names} with their JSON string encodings computed once (responses write them as bytes)
  */
-public record FeaturePlan(List<String> names, List<ViewRead> views, List<Column> columns, List<Field> requestFields) {
+public record FeaturePlan(List<String> names, List<ViewRead> views, List<Column> columns, List<Field> requestFields,
+                          List<SerializableString> jsonNames) {
+
+    public FeaturePlan(List<String> names, List<ViewRead> views, List<Column> columns, List<Field> requestFields) {
+        this(names, views, columns, requestFields, names.stream().<SerializableString>map(SerializedString::new).toList());
+    }
 
     /**
      * One view to read per entity row; {@code wanted[i]} marks the view's features some column uses

@@ -104,8 +104,7 @@ public final class FreshetHttpServer implements AutoCloseable {
                     // requests per event loop: shows how evenly connections spread over the loops
                     Counter requests = Counter.builder("freshet_http_requests_total").description("HTTP requests received")
                             .tag("event_loop", Integer.toString(instances.getAndIncrement())).register(metrics);
-                    HttpServer s = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0")
-                            .setCompressionSupported(false).setTcpNoDelay(true)).requestHandler(req -> {
+                    HttpServer s = vertx.createHttpServer(serverOptions(port)).requestHandler(req -> {
                                 requests.increment();
                                 router.handle(req);
                             });
@@ -122,6 +121,22 @@ public final class FreshetHttpServer implements AutoCloseable {
         }
         this.server = servers.getFirst();
         this.eventLoops = loops;
+    }
+
+    /**
+     * HTTP/1.1 only, tuned for small JSON requests: no response compression; no WebSocket
+     * compression (its extension handler otherwise sits in every connection's pipeline and looks at
+     * every request and response); no cleartext HTTP/2 upgrade; and strict thread mode, which
+     * Vert.x allows when every request and response is touched only on its event loop — true
+     * here: handlers answer synchronously or via {@code context.runOnContext}.
+     */
+    private static HttpServerOptions serverOptions(int port) {
+        return new HttpServerOptions().setPort(port).setHost("0.0.0.0").setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setHttp2ClearTextEnabled(false)
+                .setStrictThreadMode(true);
     }
 
     /** The number of event loops (HTTP server instances sharing the port). */
