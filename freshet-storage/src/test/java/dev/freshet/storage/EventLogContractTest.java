@@ -272,6 +272,70 @@ public abstract class EventLogContractTest extends ContractSupport {
         assertEquals(acknowledged.get(), log().endOffset("tail"));
     }
 
+    /**
+     * Batches of every shape — single records, thousands of records, records of hundreds of KiB,
+     * empty records — read back from every batch boundary, the offsets around them and random
+     * offsets in between (an implementation that stores several records under one key must start
+     * a read in the middle of one), before and after a reopen.
+     */
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("seeds")
+    void readFromAnyOffsetReturnsExactlyTheRestOfTheLog(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<byte[]> all = new ArrayList<>();
+        List<Long> boundaries = new ArrayList<>();
+        int batches = 6 + r.nextInt(6);
+        for (int b = 0; b < batches; b++) {
+            int n = switch (r.nextInt(5)) {
+                case 0 -> 1;
+                case 1 -> 2 + r.nextInt(50);
+                case 2 -> 1_000 + r.nextInt(2_000);
+                case 3 -> 4_000 + r.nextInt(5_000); // past any per-key record cap
+                default -> 1 + r.nextInt(4);
+            };
+            boolean big = n < 5 && r.nextInt(3) == 0; // a few records of up to 700 KiB: past any per-key byte cap
+            List<byte[]> records = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] rec = new byte[big ? 200_000 + r.nextInt(500_000) : r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(300)];
+                for (int j = 0; j < rec.length; j += 97) {
+                    rec[j] = (byte) r.nextInt();
+                }
+                if (rec.length >= 8) {
+                    java.nio.ByteBuffer.wrap(rec).putLong(0, all.size() + i); // each record names its offset
+                }
+                records.add(rec);
+            }
+            boundaries.add((long) all.size());
+            assertEquals(new AppendResult(all.size(), n), log().append("s", records).join());
+            all.addAll(records);
+        }
+        List<Long> starts = new ArrayList<>(List.of(0L, (long) all.size(), (long) all.size() - 1));
+        for (long b : boundaries) {
+            starts.addAll(List.of(b, b + 1, Math.max(0, b - 1)));
+        }
+        for (int i = 0; i < 25; i++) {
+            starts.add((long) r.nextInt(all.size()));
+        }
+        for (int pass = 0; pass < (durable() ? 2 : 1); pass++) {
+            if (pass == 1) {
+                reopen();
+            }
+            assertEquals(all.size(), log().endOffset("s"));
+            for (long from : starts) {
+                try (LogCursor c = log().read("s", from)) {
+                    long expected = from;
+                    while (c.next()) {
+                        assertEquals(expected, c.offset(), "offsets are consecutive from " + from);
+                        assertArrayEquals(all.get((int) expected), c.record(), "record " + expected + " read from " + from);
+                        expected++;
+                    }
+                    assertEquals(Math.max(from, all.size()), expected, "the read from " + from + " ends at the end");
+                }
+            }
+        }
+        assertEquals(new AppendResult(all.size(), 1), log().append("s", batch("after", 1)).join());
+    }
+
     @Test
     void reopenKeepsEveryRecordAndContinuesTheOffsets() {
         log().append("a", batch("a", 3)).join();

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * column family       key                                                    value
  * default             "freshet.storage.format"                               int32 storage format version (1)
  * log_sources         source name, UTF-8                                     int32 source id (1, 2, ...)
- * log                 int32 source id | int64 offset                         record bytes
+ * log                 int32 source id | int64 first offset | int32 count     segment of count records ({@link LogSegments})
+ *                     int32 source id | int64 offset                         one record (written before segments; still read)
  * checkpoints         int64 checkpoint id                                    manifest ({@link ManifestCodec})
  * checkpoint_chunks   int64 checkpoint id | int32 blob index | int32 chunk   chunk of a blob
  * dead_letters        'L' | int64 id                                         letter ({@link DeadLetterCodec})
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 final class Keys {
     static final byte[] FORMAT_KEY = "freshet.storage.format".getBytes(StandardCharsets.US_ASCII);
     static final int LOG_KEY_BYTES = 12;
+    static final int SEGMENT_KEY_BYTES = 16;
     static final int CHUNK_KEY_BYTES = 16;
     static final byte LETTER = 'L';
     static final byte BY_REASON = 'R';
@@ -57,6 +59,23 @@ final class Keys {
     static byte[] writeLogKey(byte[] key, int sourceId, long offset) {
         ByteBuffer.wrap(key).putInt(sourceId).putLong(offset);
         return key;
+    }
+
+    /**
+     * The key of a segment of {@code count} records from {@code firstOffset}. It shares its first
+     * 12 bytes with {@link #logKey}, so segments and single-record keys sort together by offset.
+     */
+    static byte[] segmentKey(int sourceId, long firstOffset, int count) {
+        return ByteBuffer.allocate(SEGMENT_KEY_BYTES).putInt(sourceId).putLong(firstOffset).putInt(count).array();
+    }
+
+    /** Records under a log key: the count of a segment key, 1 for a single-record key. */
+    static int logKeyCount(byte[] key) {
+        return key.length == SEGMENT_KEY_BYTES ? ByteBuffer.wrap(key).getInt(LOG_KEY_BYTES) : 1;
+    }
+
+    static boolean isSegmentKey(byte[] key) {
+        return key.length == SEGMENT_KEY_BYTES;
     }
 
     static int logKeySource(byte[] key) {

@@ -9,6 +9,7 @@ import dev.freshet.storage.StorageException;
 import dev.freshet.storage.internal.Checks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ import org.rocksdb.WriteOptions;
  * <p><b>Group commit.</b> Callers never write: {@link #append} validates the batch, puts a request
  * on a bounded queue and returns its future. One committer thread takes the first waiting request,
  * drains every other waiting request (up to {@link StorageOptions#maxGroupBytes()}), assigns
- * offsets, puts all their records into ONE {@link WriteBatch}, writes it once (synced under
+ * offsets, puts all their records — as segments, one key per up to {@value LogSegments#MAX_RECORDS}
+ * records of a request ({@link LogSegments}) — into ONE {@link WriteBatch}, writes it once (synced under
  * {@link FsyncPolicy#ALWAYS}), publishes the new end offsets and only then completes the futures.
  * While one group is being written (and fsynced), the next one accumulates, so one fsync is shared
  * by every batch that arrived meanwhile: the more concurrent writers, the larger the groups.
@@ -145,7 +147,8 @@ final class RocksDbEventLog implements EventLog {
                 log.seekForPrev(Keys.logKey(id, Long.MAX_VALUE));
                 long end = 0;
                 if (log.isValid() && Keys.logKeySource(log.key()) == id) {
-                    end = Keys.logKeyOffset(log.key()) + 1;
+                    byte[] last = log.key();
+                    end = Keys.logKeyOffset(last) + Keys.logKeyCount(last);
                 }
                 log.status();
                 sources.put(name, new SourceState(name, id, end));
@@ -227,8 +230,7 @@ final class RocksDbEventLog implements EventLog {
             ReadOptions readOptions = new ReadOptions().setReadaheadSize(READAHEAD_BYTES).setFillCache(false);
             Slice upperBound = new Slice(Keys.logKey(s.id, end));
             readOptions.setIterateUpperBound(upperBound);
-            Cursor cursor = new Cursor(s.name, db.newIterator(logCf, readOptions), readOptions, upperBound,
-                    Keys.logKey(s.id, fromOffset), fromOffset);
+            Cursor cursor = new Cursor(s.name, s.id, db.newIterator(logCf, readOptions), readOptions, upperBound, fromOffset);
             openCursors.add(cursor);
             return cursor;
         }
@@ -355,7 +357,6 @@ final class RocksDbEventLog implements EventLog {
             Map<SourceState, Long> ends = new HashMap<>();
             int nextId = maxSourceId;
             try (WriteBatch batch = new WriteBatch()) {
-                byte[] key = new byte[Keys.LOG_KEY_BYTES];
                 for (AppendRequest r : group) {
                     SourceState s = sources.get(r.source);
                     if (s == null) {
@@ -372,8 +373,12 @@ final class RocksDbEventLog implements EventLog {
                     }
                     long offset = ends.getOrDefault(s, s.end);
                     r.first = offset;
-                    for (byte[] record : r.records) {
-                        batch.put(logCf, Keys.writeLogKey(key, s.id, offset++), record);
+                    // one key per segment of the request's records, not one per record (LogSegments)
+                    for (int from = 0; from < r.records.size(); ) {
+                        int to = LogSegments.segmentEnd(r.records, from);
+                        batch.put(logCf, Keys.segmentKey(s.id, offset, to - from), LogSegments.encode(r.records, from, to));
+                        offset += to - from;
+                        from = to;
                     }
                     ends.put(s, offset);
                 }
@@ -442,23 +447,36 @@ final class RocksDbEventLog implements EventLog {
     }
 
     /**
-     * A cursor over a RocksDB iterator bounded by the source's end offset at open. Reads ahead in chunks of {@value #CHUNK} records per entry into the guard (and per JNI-heavy
-     * burst), so a replay takes the guard's shared lock once per chunk rather than once per record:
-     * concurrent replays (training-set passes) otherwise contend on the lock word. The iterator reads
-     * a snapshot, so reading ahead never misses a record.
+     * A cursor over a RocksDB iterator bounded by the source's end offset at open. It reads values
+     * (segments, and the single-record values of older logs) ahead in chunks under one entry into
+     * the guard, so a replay takes the guard's shared lock once per chunk rather than once per
+     * record — concurrent replays (training-set passes) otherwise contend on the lock word — and
+     * hands out their records one by one, copied out of the segment. The first segment may start
+     * before the requested offset: its leading records are skipped. The iterator reads a snapshot,
+     * so reading ahead never misses a record.
      */
     private final class Cursor implements LogCursor {
-        private static final int CHUNK = 256;
+        /** Values (segments or single records) read ahead per guard entry, at most. */
+        private static final int CHUNK = 64;
+        /** Stop reading ahead once this many records or bytes are buffered. */
+        private static final int AHEAD_RECORDS = 256;
+        private static final int AHEAD_BYTES = 2 << 20;
 
         private final String source;
+        private final int sourceId;
         private final RocksIterator iterator;
         private final ReadOptions readOptions;
         private final Slice upperBound;
-        private final byte[] startKey;
-        private final long[] aheadOffsets = new long[CHUNK];
-        private final byte[][] aheadRecords = new byte[CHUNK][];
+        private final long from;
+        private final long[] aheadFirst = new long[CHUNK];
+        private final int[] aheadCount = new int[CHUNK];
+        private final boolean[] aheadSegment = new boolean[CHUNK];
+        private final byte[][] aheadValues = new byte[CHUNK][];
         private int aheadPos;
-        private int aheadCount;
+        private int aheadLen;
+        /** Records of {@code aheadValues[aheadPos]} already passed, and the byte position of the next. */
+        private int inRecord;
+        private int inByte;
         private long expected;
         private boolean started;
         private boolean exhausted;
@@ -468,13 +486,13 @@ final class RocksDbEventLog implements EventLog {
         private long offset = -1;
         private byte[] record;
 
-        Cursor(String source, RocksIterator iterator, ReadOptions readOptions, Slice upperBound, byte[] startKey,
-               long from) {
+        Cursor(String source, int sourceId, RocksIterator iterator, ReadOptions readOptions, Slice upperBound, long from) {
             this.source = source;
+            this.sourceId = sourceId;
             this.iterator = iterator;
             this.readOptions = readOptions;
             this.upperBound = upperBound;
-            this.startKey = startKey;
+            this.from = from;
             this.expected = from;
         }
 
@@ -490,33 +508,70 @@ final class RocksDbEventLog implements EventLog {
             if (released) {
                 throw new IllegalStateException("event log is closed");
             }
-            if (aheadPos == aheadCount) {
-                if (!exhausted) {
-                    fill();
+            while (true) {
+                if (aheadPos == aheadLen) {
+                    if (!exhausted) {
+                        fill();
+                    }
+                    if (aheadPos == aheadLen) {
+                        ended = true;
+                        releaseQuietly();
+                        return false;
+                    }
                 }
-                if (aheadPos == aheadCount) {
-                    ended = true;
-                    releaseQuietly();
-                    return false;
+                int k = aheadPos;
+                byte[] value = aheadValues[k];
+                if (inRecord == aheadCount[k]) {
+                    if (aheadSegment[k] && inByte != value.length) {
+                        throw LogSegments.corrupt(source, aheadFirst[k], (value.length - inByte) + " bytes after the last record");
+                    }
+                    aheadValues[aheadPos++] = null;
+                    inRecord = 0;
+                    inByte = 0;
+                    continue;
                 }
+                long at = aheadFirst[k] + inRecord++;
+                byte[] r;
+                if (!aheadSegment[k]) {
+                    r = value;
+                } else {
+                    if (inByte == 0) {
+                        inByte = LogSegments.start(value, source, aheadFirst[k]);
+                    }
+                    long rec = LogSegments.record(value, inByte, source, at);
+                    int bytes = (int) (rec >>> 32);
+                    int length = (int) rec;
+                    inByte = bytes + length;
+                    if (at < expected) {
+                        continue; // before the requested offset, in the first segment
+                    }
+                    r = Arrays.copyOfRange(value, bytes, bytes + length);
+                }
+                if (at != expected) {
+                    throw new CorruptStorageException("log of source " + source + ": expected offset " + expected + ", found " + at);
+                }
+                expected++;
+                offset = at;
+                record = r;
+                return true;
             }
-            offset = aheadOffsets[aheadPos];
-            record = aheadRecords[aheadPos];
-            aheadRecords[aheadPos++] = null;
-            return true;
         }
 
-        /** Reads up to {@value #CHUNK} records ahead under one guard entry. */
+        /** Reads values ahead (up to {@value #CHUNK}, {@value #AHEAD_RECORDS} records or 2 MiB) under one guard entry. */
         private void fill() {
             aheadPos = 0;
-            aheadCount = 0;
+            aheadLen = 0;
+            inRecord = 0;
+            inByte = 0;
+            int records = 0;
+            long bytes = 0;
             try (Guard.Access _ = guard.enter()) {
                 if (released) {
                     throw new IllegalStateException("cursor is closed");
                 }
-                while (aheadCount < CHUNK) {
+                while (aheadLen < CHUNK && records < AHEAD_RECORDS && bytes < AHEAD_BYTES) {
                     if (!started) {
-                        iterator.seek(startKey);
+                        position();
                         started = true;
                     } else {
                         iterator.next();
@@ -526,18 +581,39 @@ final class RocksDbEventLog implements EventLog {
                         exhausted = true; // released once the records read ahead are consumed
                         return;
                     }
-                    long at = Keys.logKeyOffset(iterator.key());
-                    if (at != expected) {
-                        throw new CorruptStorageException("log of source " + source + ": expected offset " + expected
-                                + ", found " + at);
+                    byte[] key = iterator.key();
+                    if (key.length != Keys.SEGMENT_KEY_BYTES && key.length != Keys.LOG_KEY_BYTES) {
+                        throw new CorruptStorageException("log of source " + source + ": key of " + key.length + " bytes");
                     }
-                    expected++;
-                    aheadOffsets[aheadCount] = at;
-                    aheadRecords[aheadCount++] = iterator.value();
+                    int k = aheadLen++;
+                    aheadFirst[k] = Keys.logKeyOffset(key);
+                    aheadCount[k] = Keys.logKeyCount(key);
+                    aheadSegment[k] = Keys.isSegmentKey(key);
+                    if (aheadCount[k] <= 0) {
+                        throw LogSegments.corrupt(source, aheadFirst[k], "record count " + aheadCount[k]);
+                    }
+                    aheadValues[k] = iterator.value();
+                    records += aheadCount[k];
+                    bytes += aheadValues[k].length;
                 }
             } catch (RocksDBException e) {
                 throw new StorageException("reading the log of source " + source + " failed: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * Positions the iterator on the value holding offset {@link #from}: the last key at or before
+         * it if that segment reaches {@code from}, else the first key after it.
+         */
+        private void position() {
+            iterator.seekForPrev(Keys.segmentKey(sourceId, from, -1)); // -1: the largest count, so a segment starting at from is included
+            if (iterator.isValid()) {
+                byte[] key = iterator.key();
+                if (Keys.logKeySource(key) == sourceId && Keys.logKeyOffset(key) + Keys.logKeyCount(key) > from) {
+                    return;
+                }
+            }
+            iterator.seek(Keys.logKey(sourceId, from));
         }
 
         @Override
@@ -560,8 +636,9 @@ final class RocksDbEventLog implements EventLog {
         public void close() {
             record = null;
             closed = true;
+            Arrays.fill(aheadValues, null);
             aheadPos = 0;
-            aheadCount = 0;
+            aheadLen = 0;
             releaseQuietly();
         }
 

@@ -165,4 +165,56 @@ class RocksDbEventLogTest extends EventLogContractTest {
         storage = EmbeddedStorage.open(dir, options());
         assertEquals(10, storage.eventLog().endOffset("s"));
     }
+
+    /**
+     * Logs written before segments hold one record per 12-byte key. They must keep reading, also
+     * from the middle and across the point where new appends (segments) continue them.
+     */
+    @Test
+    void singleRecordKeysOfOlderLogsReadTogetherWithSegments() throws Exception {
+        storage.close();
+        storage = null;
+        try (EmbeddedStorage s = EmbeddedStorage.open(dir, options())) {
+            // what the older committer wrote: the name → id mapping and one key per record
+            s.db().put(s.family(RocksDbTuning.LOG_SOURCES), "old".getBytes(java.nio.charset.StandardCharsets.UTF_8), Keys.int32(7));
+            for (int i = 0; i < 300; i++) {
+                s.db().put(s.family(RocksDbTuning.LOG), Keys.logKey(7, i), ("legacy" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        storage = open(dir);
+        assertEquals(300, log().endOffset("old"));
+        assertEquals(new AppendResult(300, 5_000), log().append("old", batch("new", 5_000)).join());
+        assertEquals(new AppendResult(0, 1), log().append("fresh", batch("f", 1)).join()); // id 8: never reuses 7
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            expected.add("legacy" + i);
+        }
+        for (int i = 0; i < 5_000; i++) {
+            expected.add("new" + i);
+        }
+        for (long from : List.of(0L, 1L, 255L, 256L, 299L, 300L, 301L, 4_000L, 5_299L, 5_300L)) {
+            assertEquals(expected.subList((int) from, expected.size()), readAll(log(), "old", from), "from " + from);
+        }
+        reopen();
+        assertEquals(5_300, log().endOffset("old"));
+        assertEquals(expected.subList(123, expected.size()), readAll(log(), "old", 123));
+    }
+
+    /** Appends of more than a segment's records are split; each segment's key counts its records. */
+    @Test
+    void largeAppendsAreStoredAsSeveralSegments() throws Exception {
+        log().append("s", batch("r", LogSegments.MAX_RECORDS * 2 + 10)).join();
+        EmbeddedStorage s = (EmbeddedStorage) storage;
+        List<Long> firsts = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        try (var it = s.db().newIterator(s.family(RocksDbTuning.LOG))) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                assertEquals(Keys.SEGMENT_KEY_BYTES, it.key().length);
+                firsts.add(Keys.logKeyOffset(it.key()));
+                counts.add(Keys.logKeyCount(it.key()));
+            }
+        }
+        assertEquals(List.of(0L, (long) LogSegments.MAX_RECORDS, 2L * LogSegments.MAX_RECORDS), firsts);
+        assertEquals(List.of(LogSegments.MAX_RECORDS, LogSegments.MAX_RECORDS, 10), counts);
+    }
 }

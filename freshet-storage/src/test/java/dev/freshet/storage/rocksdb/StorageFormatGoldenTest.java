@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Golden files of the stored value formats (STYLE.md #12): {@code golden/checkpoint-manifest-v1.bin}
- * and {@code golden/dead-letter-v1.bin} are the encodings of the fixed values below. Today's code
+ * Golden files of the stored value formats (STYLE.md #12): {@code golden/checkpoint-manifest-v1.bin},
+ * {@code golden/dead-letter-v1.bin} and {@code golden/log-segment-v1.bin} are the encodings of the
+ * fixed values below. Today's code
  * must decode the committed bytes to exactly these values and re-encode them to the same bytes.
  *
  * <p>Rules: files of a released version are never overwritten; a new format version gets new files
@@ -33,6 +34,48 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class StorageFormatGoldenTest {
     private static final String MANIFEST = "checkpoint-manifest-v" + ManifestCodec.VERSION + ".bin";
     private static final String DEAD_LETTER = "dead-letter-v" + DeadLetterCodec.VERSION + ".bin";
+    private static final String LOG_SEGMENT = "log-segment-v" + LogSegments.VERSION + ".bin";
+
+    /** Records of the golden log segment: empty, one byte, UTF-8, and one whose length needs a 2-byte varint. */
+    static List<byte[]> segmentRecords() {
+        byte[] long200 = new byte[200];
+        for (int i = 0; i < long200.length; i++) {
+            long200[i] = (byte) (i * 7);
+        }
+        return List.of(new byte[0], new byte[] {42}, "{\"card\":\"c-1\",\"note\":\"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                long200);
+    }
+
+    static List<byte[]> decodeSegment(byte[] segment, int count) {
+        List<byte[]> out = new java.util.ArrayList<>();
+        int pos = LogSegments.start(segment, "s", 0);
+        for (int i = 0; i < count; i++) {
+            long rec = LogSegments.record(segment, pos, "s", i);
+            int start = (int) (rec >>> 32);
+            out.add(java.util.Arrays.copyOfRange(segment, start, start + (int) rec));
+            pos = start + (int) rec;
+        }
+        assertEquals(segment.length, pos, "the segment ends after its last record");
+        return out;
+    }
+
+    @Test
+    void logSegmentV1DecodesAndReencodesByteForByte() throws IOException {
+        byte[] golden = read(LOG_SEGMENT);
+        List<byte[]> records = decodeSegment(golden, segmentRecords().size());
+        for (int i = 0; i < records.size(); i++) {
+            assertArrayEquals(segmentRecords().get(i), records.get(i), "record " + i);
+        }
+        assertArrayEquals(golden, LogSegments.encode(segmentRecords(), 0, segmentRecords().size()));
+        // a truncated or unknown-version segment is reported, never misread
+        for (int cut = 0; cut < golden.length; cut++) {
+            byte[] damaged = java.util.Arrays.copyOf(golden, cut);
+            assertThrows(CorruptStorageException.class, () -> decodeSegment(damaged, segmentRecords().size()), "cut at " + cut);
+        }
+        byte[] future = golden.clone();
+        future[0] = 2;
+        assertThrows(CorruptStorageException.class, () -> decodeSegment(future, 1));
+    }
 
     static Manifest manifest() {
         Map<String, Long> positions = new LinkedHashMap<>();
@@ -100,6 +143,7 @@ class StorageFormatGoldenTest {
         Files.createDirectories(dir);
         writeNew(dir.resolve(MANIFEST), ManifestCodec.encode(manifest()));
         writeNew(dir.resolve(DEAD_LETTER), DeadLetterCodec.encode(deadLetter()));
+        writeNew(dir.resolve(LOG_SEGMENT), LogSegments.encode(segmentRecords(), 0, segmentRecords().size()));
     }
 
     private static void writeNew(Path file, byte[] content) throws IOException {
