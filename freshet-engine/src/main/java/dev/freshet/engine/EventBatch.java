@@ -48,6 +48,11 @@ public final class EventBatch {
         return schema;
     }
 
+    /** The type of field {@code f} (no lookup through the schema's field list). */
+    public FieldType type(int f) {
+        return types[f];
+    }
+
     public int size() {
         return size;
     }

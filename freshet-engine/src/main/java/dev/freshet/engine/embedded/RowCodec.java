@@ -112,7 +112,7 @@ public final class RowCodec {
                 if ((record[nullsAt + (f >>> 3)] & (1 << (f & 7))) != 0) {
                     continue;
                 }
-                switch (schema.field(f).type()) {
+                switch (batch.type(f)) {
                     case INT64, TIMESTAMP -> batch.setLong(row, f, in.zigzag());
                     case FLOAT64 -> batch.setDouble(row, f, Double.longBitsToDouble(in.fixed64()));
                     case BOOL -> {

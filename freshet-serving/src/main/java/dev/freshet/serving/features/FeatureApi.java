@@ -60,15 +60,21 @@ public final class FeatureApi {
 
     /** Handles {@code POST /v1/features}. */
     public byte[] features(byte[] body, long now) {
-        JsonNode req = parse(body);
-        FeaturePlan plan = plan(req);
-        long t = req.has("read_time") ? longField(req, "read_time") : now;
-        JsonNode entities = req.path("entities");
-        if (!entities.isArray()) {
+        NativeRequest req = NativeRequest.parse(FACTORY, body);
+        FeaturePlan plan = plan(req.service, req.featuresPresent, req.featuresIsArray, req.features);
+        long t = now;
+        if (req.readTimePresent) {
+            if (!req.readTimeValid) {
+                throw new RequestException(400, "'read_time' must be epoch milliseconds (an integer)", "/read_time");
+            }
+            t = req.readTime;
+        }
+        List<Map<String, Object>> entities = req.entities;
+        if (entities == null) {
             throw new RequestException(400, "'entities' must be an array of objects like {\"card_id\": \"c1\"}", "/entities");
         }
         checkCount(entities.size());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 128 * entities.size() * plan.names().size());
+        ByteArrayOutputStream out = responseBuffer();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             // constant names go out as pre-encoded bytes (SerializedString): no per-request escaping
             g.writeStartObject();
@@ -83,12 +89,12 @@ public final class FeatureApi {
             g.writeFieldName(RESULTS);
             g.writeStartArray();
             for (int i = 0; i < entities.size(); i++) {
-                JsonNode row = entities.get(i);
+                Map<String, Object> values = entities.get(i);
                 String pointer = "/entities/" + i;
-                if (!row.isObject()) {
+                if (values == NativeRequest.NOT_AN_OBJECT) {
                     throw new RequestException(400, "entity rows must be objects", pointer);
                 }
-                Map<String, Object> values = scalars(row, pointer);
+                checkScalars(values, pointer);
                 FeatureRetriever.Row r = retriever.retrieve(plan, values, t, pointer);
                 g.writeStartObject();
                 g.writeFieldName(ENTITY);
@@ -175,7 +181,7 @@ public final class FeatureApi {
             entityRows.add(values);
             results[i] = retriever.retrieve(plan, values, now, "/entities/*/" + i);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 96 * rows * (plan.names().size() + 1));
+        ByteArrayOutputStream out = responseBuffer();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeObjectFieldStart("metadata");
@@ -264,28 +270,75 @@ public final class FeatureApi {
     private FeaturePlan plan(JsonNode req) {
         JsonNode service = req.get("feature_service");
         JsonNode features = req.get("features");
-        if (service != null && features != null) {
+        List<Object> refs = null;
+        if (features != null && features.isArray()) {
+            refs = new ArrayList<>(features.size());
+            for (JsonNode f : features) {
+                refs.add(f.isTextual() ? f.asText() : NativeRequest.WRONG_KIND);
+            }
+        }
+        Object s = service == null ? null : service.isTextual() ? service.asText() : NativeRequest.WRONG_KIND;
+        return plan(s, features != null, features != null && features.isArray(), refs);
+    }
+
+    /**
+     * The plan for a request's {@code feature_service} (absent = null, a String, or
+     * {@link NativeRequest#WRONG_KIND}) or {@code features} (elements: String or WRONG_KIND).
+     */
+    private FeaturePlan plan(Object service, boolean featuresPresent, boolean featuresIsArray, List<Object> features) {
+        if (service != null && featuresPresent) {
             throw new RequestException(400, "give either 'features' or 'feature_service', not both", "/features");
         }
         if (service != null) {
-            if (!service.isTextual()) {
+            if (!(service instanceof String name)) {
                 throw new RequestException(400, "'feature_service' must be a string", "/feature_service");
             }
-            return planner.forService(service.asText());
+            return planner.forService(name);
         }
-        if (features == null || !features.isArray()) {
+        if (!featuresPresent || !featuresIsArray) {
             throw new RequestException(400, "'features' must be an array of feature references like \"card_txn:txn_count_5m\"",
                     "/features");
         }
         List<String> refs = new ArrayList<>(features.size());
         for (int i = 0; i < features.size(); i++) {
-            if (!features.get(i).isTextual()) {
+            if (!(features.get(i) instanceof String ref)) {
                 throw new RequestException(400, "feature references must be strings", "/features/" + i);
             }
-            refs.add(features.get(i).asText());
+            refs.add(ref);
         }
         return planner.forFeatures(refs);
     }
+
+    /** Reports the first value (in document order) that is not a scalar or not an int64, as the tree reading did. */
+    private static void checkScalars(Map<String, Object> values, String pointer) {
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (e.getValue() == NativeRequest.OUT_OF_RANGE) {
+                throw new RequestException(400, "integer out of the int64 range", pointer + "/" + e.getKey());
+            }
+            if (e.getValue() == NativeRequest.WRONG_KIND) {
+                throw new RequestException(400, "expected a string, number or boolean", pointer + "/" + e.getKey());
+            }
+        }
+    }
+
+    /**
+     * This thread's response buffer, emptied: responses are written into it and copied out once,
+     * instead of into a new, over-sized buffer per request. A buffer that grew past
+     * {@value #KEPT_BUFFER_BYTES} bytes (a very large response) is not kept.
+     */
+    private static ByteArrayOutputStream responseBuffer() {
+        ByteArrayOutputStream out = RESPONSE_BUFFER.get();
+        if (out.size() > KEPT_BUFFER_BYTES) {
+            out = new ByteArrayOutputStream(4096);
+            RESPONSE_BUFFER.set(out);
+        }
+        out.reset();
+        return out;
+    }
+
+    private static final int KEPT_BUFFER_BYTES = 256 << 10;
+    private static final ThreadLocal<ByteArrayOutputStream> RESPONSE_BUFFER =
+            ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
 
     private void checkCount(int entities) {
         if (entities > maxEntities) {
@@ -306,23 +359,6 @@ public final class FeatureApi {
         } catch (IOException e) {
             throw new RequestException(400, "unreadable body: " + e.getMessage(), "");
         }
-    }
-
-    private static long longField(JsonNode req, String field) {
-        JsonNode n = req.get(field);
-        if (!n.canConvertToLong() || !n.isIntegralNumber()) {
-            throw new RequestException(400, "'" + field + "' must be epoch milliseconds (an integer)", "/" + field);
-        }
-        return n.asLong();
-    }
-
-    private static Map<String, Object> scalars(JsonNode row, String pointer) {
-        Map<String, Object> values = new HashMap<>();
-        for (var it = row.properties().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            values.put(e.getKey(), scalar(e.getValue(), pointer + "/" + e.getKey()));
-        }
-        return values;
     }
 
     private static Object scalar(JsonNode n, String pointer) {
