@@ -2,7 +2,6 @@ package dev.freshet.serving.features;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -353,11 +352,8 @@ public final class FeatureApi {
                 throw new RequestException(400, "the request body must be a JSON object", "");
             }
             return node;
-        } catch (JsonProcessingException e) {
-            throw new RequestException(400, "malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), "");
         } catch (IOException e) {
-            throw new RequestException(400, "unreadable body: " + e.getMessage(), "");
+            throw NativeRequest.unreadable(e);
         }
     }
 

@@ -63,12 +63,18 @@ final class NativeRequest {
                 }
             }
             return r;
-        } catch (JsonProcessingException e) {
-            throw new RequestException(400, "malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), "");
         } catch (IOException e) {
-            throw new RequestException(400, "unreadable body: " + e.getMessage(), "");
+            throw unreadable(e);
         }
+    }
+
+    /** The 400 for a body Jackson could not read: malformed JSON with its line and column. */
+    static RequestException unreadable(IOException e) {
+        if (e instanceof JsonProcessingException j) {
+            return new RequestException(400, "malformed JSON: " + j.getOriginalMessage() + (j.getLocation() == null ? ""
+                    : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()), "");
+        }
+        return new RequestException(400, "unreadable body: " + e.getMessage(), "");
     }
 
     private void readFeatures(JsonParser p, JsonToken t) throws IOException {
