@@ -40,6 +40,8 @@ public final class EventParser {
 
     private final Schema schema;
     private final Map<String, Integer> fieldIndex = new HashMap<>();
+    /** Field names, interned: Jackson interns the names it parses, so an event in schema order matches by identity. */
+    private final String[] names;
     private final FieldType[] types;
     private final boolean[] nullable;
 
@@ -47,9 +49,11 @@ public final class EventParser {
         this.schema = schema;
         this.types = new FieldType[schema.size()];
         this.nullable = new boolean[schema.size()];
+        this.names = new String[schema.size()];
         for (int i = 0; i < schema.size(); i++) {
             Field f = schema.field(i);
             fieldIndex.put(f.name(), i);
+            names[i] = f.name().intern();
             types[i] = f.type();
             nullable[i] = f.nullable();
         }
@@ -115,14 +119,31 @@ public final class EventParser {
         boolean[] seenWide = types.length > 64 ? new boolean[types.length] : null;
         RejectedEvent error = null;
         JsonToken t;
+        int next = 0; // the field expected next if the event lists its fields in schema order
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            Integer f = fieldIndex.get(name);
-            if (f == null) {
+            int f;
+            if (next < names.length && names[next] == name) {
+                f = next; // identity implies equality, so this is the index the map would give
+            } else {
+                Integer i = fieldIndex.get(name);
+                f = i == null ? -1 : i;
+            }
+            next = f + 1;
+            if (f < 0) {
                 p.skipChildren();
                 if (error == null) {
                     error = new RejectedEvent(index, name, "unknown field '" + name + "' (schema fields: " + fieldNames() + ")");
+                }
+                continue;
+            }
+            boolean again = seenWide != null ? seenWide[f] : (seen & (1L << f)) != 0;
+            if (again) {
+                // ambiguous: which value was meant? (a later null would not even clear the first)
+                p.skipChildren();
+                if (error == null) {
+                    error = new RejectedEvent(index, name, "field '" + name + "' appears more than once");
                 }
                 continue;
             }

@@ -47,6 +47,69 @@ class EventParserTest {
     }
 
     /**
+     * Events list their fields in any order: the parser matches names in schema order by identity as
+     * a fast path, so every other order must land in the same columns. Oracle: the same event
+     * written in schema order. A repeated field (ambiguous) or an unknown one rejects the event.
+     */
+    @Test
+    void aFieldGivenTwiceRejectsTheEvent() {
+        EventBatch b = new EventBatch(SCHEMA, 2);
+        var r = parse("""
+                [{"card_id":"c1","amount":1,"qty":3,"event_time":1700000000000,"qty":null},
+                 {"card_id":"c2","amount":2,"event_time":1700000000000}]""", b);
+        assertEquals(1, r.rejected().size());
+        assertEquals(0, r.rejected().getFirst().index());
+        assertEquals("qty", r.rejected().getFirst().field());
+        assertEquals("field 'qty' appears more than once", r.rejected().getFirst().reason());
+        assertEquals(1, b.size());
+        assertEquals("c2", b.getObject(0, 0));
+    }
+
+    @Test
+    void fieldOrderRepeatsAndUnknownFieldsGiveTheSameRowsAsSchemaOrder() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20_261_128L);
+        String[] names = {"card_id", "amount", "qty", "flag", "event_time"};
+        for (int i = 0; i < 2_000; i++) {
+            String[] values = {"\"c" + r.nextInt(50) + "\"", Double.toString(r.nextInt(10_000) / 100.0),
+                    r.nextBoolean() ? Long.toString(r.nextLong(1_000)) : "null", r.nextBoolean() ? "true" : "false",
+                    Long.toString(1_700_000_000_000L + r.nextInt(1_000_000))};
+            java.util.List<String> kv = new java.util.ArrayList<>();
+            for (int f = 0; f < names.length; f++) {
+                kv.add("\"" + names[f] + "\":" + values[f]);
+            }
+            String inOrder = "{" + String.join(",", kv) + "}";
+            java.util.Collections.shuffle(kv, new java.util.Random(r.nextLong()));
+            boolean rejected = false;
+            if (r.nextInt(6) == 0) { // a repeated field
+                int f = r.nextInt(names.length);
+                kv.add(r.nextInt(kv.size() + 1), "\"" + names[f] + "\":" + (f == 0 ? "\"other\"" : f == 3 ? "true" : "null"));
+                rejected = true;
+            }
+            if (r.nextInt(10) == 0) {
+                kv.add(r.nextInt(kv.size() + 1), "\"card\":1");
+                rejected = true;
+            }
+            String shuffled = "{" + String.join(",", kv) + "}";
+            EventBatch expected = new EventBatch(SCHEMA, 1);
+            EventBatch actual = new EventBatch(SCHEMA, 1);
+            assertEquals(0, parse(inOrder, expected).rejected().size(), inOrder);
+            var result = parse(shuffled, actual);
+            if (rejected) {
+                assertEquals(1, result.rejected().size(), shuffled);
+                assertEquals(0, actual.size(), shuffled);
+                continue;
+            }
+            assertEquals(0, result.rejected().size(), shuffled + " " + result.rejected());
+            for (int f = 0; f < names.length; f++) {
+                assertEquals(expected.isNull(0, f), actual.isNull(0, f), shuffled + " field " + names[f]);
+                if (!expected.isNull(0, f)) {
+                    assertEquals(expected.getObject(0, f), actual.getObject(0, f), shuffled + " field " + names[f]);
+                }
+            }
+        }
+    }
+
+    /**
      * Amounts parse to exactly the double Java's own parser gives (the JSON parser uses a faster,
      * correctly rounded algorithm): seeded random doubles of every magnitude, printed shortest,
      * with extra digits, in exponent form, and halfway and subnormal cases.
