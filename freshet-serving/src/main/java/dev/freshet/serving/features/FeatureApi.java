@@ -60,14 +60,11 @@ public final class FeatureApi {
     /** Handles {@code POST /v1/features}. */
     public byte[] features(byte[] body, long now) {
         NativeRequest req = NativeRequest.parse(FACTORY, body);
-        FeaturePlan plan = plan(req.service, req.featuresPresent, req.featuresIsArray, req.features);
-        long t = now;
-        if (req.readTimePresent) {
-            if (!req.readTimeValid) {
-                throw new RequestException(400, "'read_time' must be epoch milliseconds (an integer)", "/read_time");
-            }
-            t = req.readTime;
+        FeaturePlan plan = plan(req.service, req.features);
+        if (req.readTime == NativeRequest.WRONG_KIND) {
+            throw new RequestException(400, "'read_time' must be epoch milliseconds (an integer)", "/read_time");
         }
+        long t = req.readTime == null ? now : (Long) req.readTime;
         List<Map<String, Object>> entities = req.entities;
         if (entities == null) {
             throw new RequestException(400, "'entities' must be an array of objects like {\"card_id\": \"c1\"}", "/entities");
@@ -269,23 +266,23 @@ public final class FeatureApi {
     private FeaturePlan plan(JsonNode req) {
         JsonNode service = req.get("feature_service");
         JsonNode features = req.get("features");
-        List<Object> refs = null;
+        Object refs = features == null || features.isArray() ? null : NativeRequest.WRONG_KIND;
         if (features != null && features.isArray()) {
-            refs = new ArrayList<>(features.size());
-            for (JsonNode f : features) {
-                refs.add(f.isTextual() ? f.asText() : NativeRequest.WRONG_KIND);
-            }
+            List<Object> list = new ArrayList<>(features.size());
+            features.forEach(f -> list.add(f.isTextual() ? f.asText() : NativeRequest.WRONG_KIND));
+            refs = list;
         }
         Object s = service == null ? null : service.isTextual() ? service.asText() : NativeRequest.WRONG_KIND;
-        return plan(s, features != null, features != null && features.isArray(), refs);
+        return plan(s, refs);
     }
 
     /**
-     * The plan for a request's {@code feature_service} (absent = null, a String, or
-     * {@link NativeRequest#WRONG_KIND}) or {@code features} (elements: String or WRONG_KIND).
+     * The plan for a request's {@code feature_service} and {@code features}, each absent (null), of
+     * the wrong kind ({@link NativeRequest#WRONG_KIND}) or present (a String; a list of Strings or
+     * WRONG_KIND), as {@link NativeRequest} reads them.
      */
-    private FeaturePlan plan(Object service, boolean featuresPresent, boolean featuresIsArray, List<Object> features) {
-        if (service != null && featuresPresent) {
+    private FeaturePlan plan(Object service, Object features) {
+        if (service != null && features != null) {
             throw new RequestException(400, "give either 'features' or 'feature_service', not both", "/features");
         }
         if (service != null) {
@@ -294,13 +291,13 @@ public final class FeatureApi {
             }
             return planner.forService(name);
         }
-        if (!featuresPresent || !featuresIsArray) {
+        if (!(features instanceof List<?> list)) {
             throw new RequestException(400, "'features' must be an array of feature references like \"card_txn:txn_count_5m\"",
                     "/features");
         }
-        List<String> refs = new ArrayList<>(features.size());
-        for (int i = 0; i < features.size(); i++) {
-            if (!(features.get(i) instanceof String ref)) {
+        List<String> refs = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String ref)) {
                 throw new RequestException(400, "feature references must be strings", "/features/" + i);
             }
             refs.add(ref);

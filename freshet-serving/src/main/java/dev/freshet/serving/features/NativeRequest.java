@@ -31,14 +31,10 @@ final class NativeRequest {
 
     /** {@code feature_service}: absent (null), a String, or {@link #WRONG_KIND}. */
     Object service;
-    /** {@code features}: absent (null), or the elements (String or {@link #WRONG_KIND}); {@link #featuresIsArray}. */
-    List<Object> features;
-    boolean featuresPresent;
-    boolean featuresIsArray;
-    /** {@code read_time}: present?, and its value if an int64 integer (else {@link #readTimeValid} false). */
-    boolean readTimePresent;
-    boolean readTimeValid;
-    long readTime;
+    /** {@code features}: absent (null), not an array ({@link #WRONG_KIND}), or its elements (String or WRONG_KIND). */
+    Object features;
+    /** {@code read_time}: absent (null), not an int64 integer ({@link #WRONG_KIND}), or a Long. */
+    Object readTime;
     /** {@code entities}: null unless an array; rows are maps of scalars (or {@link #NOT_AN_OBJECT}). */
     List<Map<String, Object>> entities;
 
@@ -78,26 +74,20 @@ final class NativeRequest {
     }
 
     private void readFeatures(JsonParser p, JsonToken t) throws IOException {
-        featuresPresent = true;
-        featuresIsArray = t == JsonToken.START_ARRAY;
-        features = new ArrayList<>();
-        if (!featuresIsArray) {
-            skip(p, t);
+        if (t != JsonToken.START_ARRAY) {
+            features = skip(p, t);
             return;
         }
+        List<Object> refs = new ArrayList<>();
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-            features.add(e == JsonToken.VALUE_STRING ? p.getText() : skip(p, e));
+            refs.add(e == JsonToken.VALUE_STRING ? p.getText() : skip(p, e));
         }
+        features = refs;
     }
 
     private void readReadTime(JsonParser p, JsonToken t) throws IOException {
-        readTimePresent = true;
-        readTimeValid = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
-        if (readTimeValid) {
-            readTime = p.getLongValue();
-        } else {
-            skip(p, t);
-        }
+        boolean int64 = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+        readTime = int64 ? (Object) p.getLongValue() : skip(p, t);
     }
 
     private void readEntities(JsonParser p, JsonToken t) throws IOException {

@@ -52,13 +52,7 @@ final class Keys {
     }
 
     static byte[] logKey(int sourceId, long offset) {
-        return writeLogKey(new byte[LOG_KEY_BYTES], sourceId, offset);
-    }
-
-    /** Writes a log key into {@code key} (12 bytes) and returns it, to reuse one array per batch. */
-    static byte[] writeLogKey(byte[] key, int sourceId, long offset) {
-        ByteBuffer.wrap(key).putInt(sourceId).putLong(offset);
-        return key;
+        return ByteBuffer.allocate(LOG_KEY_BYTES).putInt(sourceId).putLong(offset).array();
     }
 
     /**
