@@ -102,6 +102,12 @@ public final class EmbeddedEngine implements AutoCloseable {
     static final String META_BLOB = "meta";
     private static final int REPLAY_BATCH = 4096;
     private static final int HANDLE_BUDGET = 256;
+    /**
+     * An appended batch is handed to the engine thread as it is (sparing the decoding of its
+     * records) only while at most this many batches wait; a backlog waits as records, ~3× smaller
+     * than the batch's objects, which would otherwise survive young collections in bulk.
+     */
+    static final int HAND_OFF_MAX_QUEUED = 16;
     private static final Object WAKE = new Object();
     /** Longest a read waits for the engine thread to apply held events that became due. */
     static final long HELD_RELEASE_WAIT_MILLIS = 200;
@@ -150,12 +156,13 @@ public final class EmbeddedEngine implements AutoCloseable {
     private final List<Delivery> published = new ArrayList<>();
 
     /**
-     * A durable batch on its way to the engine thread. {@code acceptNanos} and {@code durableNanos} are
+     * A durable batch on its way to the engine thread: its records and, in {@code rows}, the same
+     * events as the engine applies them (row i = what record i decodes to). {@code acceptNanos} and {@code durableNanos} are
      * {@link System#nanoTime} when its accept time was stamped and when the log acknowledged it durable:
      * monotonic stamps for the freshness metric only, never semantic times.
      */
-    record Delivery(SourceRuntime source, long firstOffset, List<byte[]> records, SourceRuntime.InFlight ticket,
-                    long acceptNanos, long durableNanos) {
+    record Delivery(SourceRuntime source, long firstOffset, List<byte[]> records, EventBatch rows,
+                    SourceRuntime.InFlight ticket, long acceptNanos, long durableNanos) {
     }
 
     /** Work run on the engine thread. */
@@ -250,8 +257,12 @@ public final class EmbeddedEngine implements AutoCloseable {
      * {@link UnknownSourceException} (404), {@link LogOverloadedException} when too many batches wait
      * (429; nothing was written, retry later), {@link IllegalStateException} when the engine is not
      * ready, closing or failed (503), or a {@link dev.freshet.storage.StorageException} (503).
-     * The batch is encoded before this returns; the caller may reuse it afterwards. The future
-     * completes on the log's writer thread: keep non-async dependent stages short.
+     * The caller must not change the batch after this call: while few batches wait, the engine keeps
+     * it and applies its values rather than decoding the records it logged (a string UTF-8 cannot
+     * carry — an unpaired UTF-16 surrogate, logged as {@code '?'} — is first replaced in the batch
+     * by what its record decodes to, {@link RowCodec#normalize}, so applying the batch and
+     * replaying the log see the same values). The future completes on the log's writer thread:
+     * keep non-async dependent stages short.
      *
      * @throws IllegalArgumentException if the batch's schema is not the source's
      */
@@ -272,7 +283,8 @@ public final class EmbeddedEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(new IngestReceipt(source, log.endOffset(source), 0, clock.millis()));
         }
         List<byte[]> records = RowCodec.encodeBatch(events, 0, 0);
-        if (queued.incrementAndGet() > options.maxQueuedBatches()) {
+        int waiting = queued.incrementAndGet();
+        if (waiting > options.maxQueuedBatches()) {
             queued.decrementAndGet();
             return CompletableFuture.failedFuture(new LogOverloadedException("the engine has " + options.maxQueuedBatches()
                     + " batches waiting to be applied; retry later"));
@@ -282,6 +294,12 @@ public final class EmbeddedEngine implements AutoCloseable {
             releaseQueued();
             return CompletableFuture.failedFuture(refused);
         }
+        EventBatch rows = null;
+        if (waiting <= HAND_OFF_MAX_QUEUED) {
+            RowCodec.normalize(events); // now row i is exactly what record i decodes to
+            rows = events;
+        }
+        EventBatch handedOff = rows;
         SourceRuntime.InFlight ticket;
         CompletableFuture<AppendResult> appended;
         long accept;
@@ -313,7 +331,7 @@ public final class EmbeddedEngine implements AutoCloseable {
                 releaseQueued();
                 result.completeExceptionally(unwrap(e));
             } else {
-                inbox.add(new Delivery(s, r.firstOffset(), records, ticket, acceptNanos, System.nanoTime()));
+                inbox.add(new Delivery(s, r.firstOffset(), records, handedOff, ticket, acceptNanos, System.nanoTime()));
                 result.complete(new IngestReceipt(source, r.firstOffset(), r.count(), accept));
             }
         });
@@ -809,7 +827,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         while ((head = s.pending.firstEntry()) != null && head.getKey() == s.nextOffset) {
             s.pending.pollFirstEntry();
             Delivery next = head.getValue();
-            s.applyRecords(next.firstOffset(), next.records());
+            s.applyRecords(next.firstOffset(), next.records(), next.rows());
             s.finishInFlight(next.ticket());
             queued.decrementAndGet();
             lastApplyLag = clock.millis() - next.ticket().acceptTime;
@@ -1020,7 +1038,7 @@ public final class EmbeddedEngine implements AutoCloseable {
                 }
                 batch.add(c.record());
                 if (batch.size() == REPLAY_BATCH) {
-                    s.applyRecords(first, batch);
+                    s.applyRecords(first, batch, null);
                     first += batch.size();
                     count += batch.size();
                     batch.clear();
@@ -1028,7 +1046,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             }
         }
         if (!batch.isEmpty()) {
-            s.applyRecords(first, batch);
+            s.applyRecords(first, batch, null);
             count += batch.size();
         }
         return count;

@@ -54,6 +54,40 @@ public final class RowCodec {
         return out;
     }
 
+    /**
+     * Makes each row of {@code batch} hold exactly what {@link #decodeInto} gives for its record:
+     * a string that UTF-8 cannot carry — one holding an unpaired UTF-16 surrogate, which the
+     * encoding writes as {@code '?'} — becomes the string its record decodes to, and a bool stored
+     * as a number other than 0 or 1 becomes 1. Integers and raw double bits already round-trip.
+     */
+    public static void normalize(EventBatch batch) {
+        for (int f = 0; f < batch.schema().size(); f++) {
+            FieldType type = batch.type(f);
+            for (int row = 0; type == FieldType.STRING && row < batch.size(); row++) {
+                if (batch.getObject(row, f) instanceof String s && hasSurrogate(s)) {
+                    String decoded = new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+                    if (!decoded.equals(s)) {
+                        batch.setString(row, f, decoded);
+                    }
+                }
+            }
+            for (int row = 0; type == FieldType.BOOL && row < batch.size(); row++) {
+                if (!batch.isNull(row, f) && batch.getLong(row, f) != 0 && batch.getLong(row, f) != 1) {
+                    batch.setBool(row, f, true);
+                }
+            }
+        }
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Overwrites the accept time of an encoded record in place. */
     public static void stampAcceptTime(byte[] record, long acceptTime) {
         checkHeader(record);

@@ -81,7 +81,6 @@ final class SourceRuntime {
     private final EventBatch.Cursor cursor = new EventBatch.Cursor();
     private final Verdict[] verdicts = new Verdict[CHUNK];
     private final List<DeadLetter> letters = new ArrayList<>();
-    private final byte[][] chunkRecords = new byte[CHUNK][];
     private final InstantSource wallClock;
     private final FreshnessListener freshness;
     private final long[] visibleAccept = new long[CHUNK];
@@ -221,44 +220,60 @@ final class SourceRuntime {
      * go to {@link SourceDriver#offerBatch} in chunks of at most {@value #CHUNK}, each under the
      * write lock. The live path and the replay after a restart both come here, with the same
      * records, so they take the same decisions.
+     *
+     * @param rows the records' rows already decoded (row {@code i} holds record {@code i}, exactly
+     *             as {@link RowCodec#decodeInto} would give it), as the live path has them; null to
+     *             decode the records (replay)
      */
-    void applyRecords(long firstOffset, List<byte[]> records) {
+    void applyRecords(long firstOffset, List<byte[]> records, EventBatch rows) {
         if (firstOffset != nextOffset) {
             throw new IllegalStateException("source " + name + ": applying offset " + firstOffset + " but the next is " + nextOffset);
         }
         int n = records.size();
+        if (rows != null && rows.size() != n) {
+            throw new IllegalArgumentException("source " + name + ": " + rows.size() + " rows for " + n + " records");
+        }
         int i = 0;
         while (i < n) {
             byte[] first = records.get(i);
             long accept = RowCodec.acceptTime(first);
             int partition = RowCodec.partition(first);
-            scratch.clear();
+            EventBatch chunk = rows == null ? scratch : rows;
+            int from = rows == null ? 0 : i;
+            if (rows == null) {
+                scratch.clear();
+            }
             int k = 0;
             while (i + k < n && k < CHUNK) {
                 byte[] r = records.get(i + k);
                 if (k > 0 && (RowCodec.acceptTime(r) != accept || RowCodec.partition(r) != partition)) {
                     break;
                 }
-                RowCodec.decodeInto(r, scratch);
-                chunkRecords[k] = r;
+                if (rows == null) {
+                    RowCodec.decodeInto(r, scratch);
+                }
                 k++;
             }
-            applyChunk(firstOffset + i, accept, partition, k);
+            applyChunk(chunk, from, records, i, firstOffset + i, accept, partition, k);
             i += k;
         }
-        Arrays.fill(chunkRecords, null);
         nextOffset = firstOffset + n;
         if (n > 0) {
             dirty = true;
         }
     }
 
-    private void applyChunk(long firstSeq, long acceptTime, int partition, int k) {
+    /**
+     * Offers rows {@code from .. from+k-1} of {@code batch}, which hold records
+     * {@code recordFrom .. recordFrom+k-1} (offsets from {@code firstSeq}).
+     */
+    private void applyChunk(EventBatch batch, int from, List<byte[]> records, int recordFrom, long firstSeq,
+                            long acceptTime, int partition, int k) {
         long now = Math.max(clock, acceptTime);
         long stamp = lock.writeLock();
         try {
-            driver.offerBatch(scratch, 0, k, partition, firstSeq, acceptTime, verdicts,
-                    i -> RowJson.render(spec.schema(), cursor.at(scratch, i)));
+            driver.offerBatch(batch, from, from + k, partition, firstSeq, acceptTime, verdicts,
+                    i -> RowJson.render(spec.schema(), cursor.at(batch, i)));
             tableClock = now;
         } finally {
             lock.unlockWrite(stamp);
@@ -270,9 +285,9 @@ final class SourceRuntime {
         for (int j = 0; j < k; j++) {
             Verdict v = verdicts[j];
             if (v == Verdict.APPLIED && freshness != FreshnessListener.NONE) {
-                visible(visibleAt, acceptTime, scratch.getLong(j, eventTimeIndex));
+                visible(visibleAt, acceptTime, batch.getLong(from + j, eventTimeIndex));
             } else if (v == Verdict.HELD) {
-                held.add(firstSeq + j, driver.dueTime(scratch.getLong(j, eventTimeIndex)), chunkRecords[j]);
+                held.add(firstSeq + j, driver.dueTime(batch.getLong(from + j, eventTimeIndex)), records.get(recordFrom + j));
             } else if (!v.accepted()) {
                 drops[v.dropReason().ordinal()]++;
             }

@@ -9,10 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.engine.EventBatch;
+import dev.freshet.model.spec.Schema;
+import dev.freshet.storage.DeadLetterQuery;
+import dev.freshet.storage.LogCursor;
+import java.util.SplittableRandom;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.spec.AggregationSpec;
 import dev.freshet.model.spec.FeatureViewSpec;
 import dev.freshet.model.spec.WindowSpec;
+import dev.freshet.model.yaml.RepositoryLoader;
 import dev.freshet.storage.Checkpoint;
 import dev.freshet.storage.memory.MemoryStorage;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
@@ -241,6 +247,69 @@ class EmbeddedEngineRestartTest {
             assertEquals(1L, out.value(0), "applied once the clock passes it");
             assertEquals(2, engine.stats().sources().get(SOURCE).appliedEvents());
         }
+    }
+
+    /**
+     * The live path applies each appended batch from memory, a replay decodes the log's records.
+     * Strings UTF-8 cannot carry (unpaired surrogates, logged as '?') as keys, filtered fields and
+     * sketch inputs, and late and future events among them, must leave the same state either way.
+     */
+    @Test
+    void stringsUtf8CannotCarryGiveTheSameStateLiveAndReplayed() {
+        FeatureRepository repo = RepositoryLoader.load(Path.of("..", "examples", "fraud")).repositoryOrThrow();
+        Schema schema = repo.source("transactions").orElseThrow().schema();
+        String[] cards = {"card-\uD800", "card-?", "card-\uD83D\uDE00", "\uDC00", "card-1"};
+        String[] merchants = {"m\uDBFF", "m?", "m\uD83D\uDE00x", "m1"};
+        String[] currencies = {"USD", "US\uD800", "\uDC00SD", "EUR"};
+        long[] offsets = {-1_000, -60_000, -3_600_000, -2 * 86_400_000L, 500, 10 * 60_000L};
+        SplittableRandom r = new SplittableRandom(20_261_127L);
+        ManualClock clock = new ManualClock(START);
+        try (MemoryStorage liveStorage = new MemoryStorage(); MemoryStorage replayStorage = new MemoryStorage()) {
+            byte[] liveImage;
+            DriverState liveDriver;
+            try (EmbeddedEngine live = EmbeddedEngine.start(repo, liveStorage, EngineOptions.defaults(), clock)) {
+                for (int b = 0; b < 20; b++) {
+                    clock.set(START + b * 1_000L);
+                    EventBatch batch = new EventBatch(schema, 16);
+                    for (int i = 0; i < 1 + r.nextInt(30); i++) {
+                        int row = batch.addRow();
+                        Object[] values = {cards[r.nextInt(cards.length)], merchants[r.nextInt(merchants.length)],
+                                r.nextDouble(-5, 500), currencies[r.nextInt(currencies.length)], 48.0, 2.0,
+                                clock.millis() + offsets[r.nextInt(offsets.length)]};
+                        for (int f = 0; f < values.length; f++) {
+                            batch.setObject(row, schema.indexOf(FIELDS.get(f)), values[f]);
+                        }
+                    }
+                    live.awaitApplied("transactions", live.append("transactions", batch).join().endOffset()).join();
+                }
+                live.advanceClock();
+                liveImage = live.encodedView("card_txn");
+                liveDriver = live.driverState("transactions");
+            }
+            List<byte[]> records = new ArrayList<>();
+            try (LogCursor c = liveStorage.eventLog().read("transactions", 0)) {
+                while (c.next()) {
+                    records.add(c.record());
+                }
+            }
+            replayStorage.eventLog().append("transactions", records).join();
+            try (EmbeddedEngine replayed = EmbeddedEngine.start(repo, replayStorage, EngineOptions.defaults(), clock)) {
+                assertEquals(records.size(), replayed.stats().recovery().replayedEvents().get("transactions"));
+                replayed.advanceClock();
+                assertArrayEquals(liveImage, replayed.encodedView("card_txn"), "tile table bytes");
+                assertEquals(liveDriver, replayed.driverState("transactions"), "driver state");
+            }
+            assertEquals(deadLetters(liveStorage), deadLetters(replayStorage));
+            assertTrue(deadLetters(liveStorage).size() > 0, "some events were too late");
+        }
+    }
+
+    private static final List<String> FIELDS = List.of("card_id", "merchant_id", "amount", "currency", "lat", "lon", "event_time");
+
+    private static List<String> deadLetters(MemoryStorage storage) {
+        return storage.deadLetters().list(DeadLetterQuery.newest(10_000)).stream()
+                .map(d -> d.letter().seq() + " " + d.letter().reason() + " " + d.letter().detail() + " " + d.letter().payload())
+                .toList();
     }
 
     @Test
