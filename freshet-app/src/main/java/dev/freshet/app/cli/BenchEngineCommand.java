@@ -39,6 +39,10 @@ public final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--zipf", description = "Zipf-skewed key choice (s = 1.1) instead of uniform.")
     boolean zipf;
 
+    @Option(names = "--parsed-keys",
+            description = "Give every event its own card-id String, as events parsed from JSON have (default: one String per card).")
+    boolean parsedKeys;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +56,7 @@ public final class BenchEngineCommand implements Callable<Integer> {
             return 2;
         }
         EngineBench bench = new EngineBench(repository,
-                new EngineBench.Settings(source, events, keys, features, threads, runs, zipf, batch), harness.progress());
+                new EngineBench.Settings(source, events, keys, features, threads, runs, zipf, batch, parsedKeys), harness.progress());
         harness.printResult(bench.run());
         return 0;
     }

@@ -91,7 +91,7 @@ class CliTest {
     @Test
     void benchEnginePrintsOneJsonObjectAsItsLastLine() throws IOException {
         Run r = run("bench", "engine", "--repo", FRAUD.toString(), "--events", "20000", "--keys", "500",
-                "--runs", "1", "--features", "all", "--json");
+                "--runs", "1", "--features", "all", "--parsed-keys", "--json");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\\R");
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
@@ -102,6 +102,7 @@ class CliTest {
         assertEquals(20000, json.get("applied").asInt(), "every generated event is applied");
         assertEquals(500, json.get("keys").asInt());
         assertTrue(json.get("features").asInt() >= 10, json.toString());
+        assertEquals("one per event", json.get("key_objects").asText());
     }
 
     @Test
