@@ -1,16 +1,20 @@
 package dev.freshet.app.bench;
 
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import java.util.concurrent.CountDownLatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -18,38 +22,46 @@ import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
 /**
- * A loopback HTTP load generator on Vert.x's non-blocking client.
+ * A loopback HTTP/1.1 load generator on plain non-blocking sockets, in the manner of wrk: each
+ * request's bytes are encoded once per distinct body and written as they are, and a response is
+ * only framed (status line, {@code Content-Length}) — so the generator, which shares the machine's
+ * cores with the server it measures, costs little per request. Every connection carries one request
+ * at a time (keep-alive, no pipelining), as a feature-serving client's pooled connections do.
  *
  * <p>{@link #fixedRate} is open-loop: request i is due at {@code start + i / rate}, and its latency is
  * measured from that due time, not from when it was actually sent — so a stalled server is charged
  * for every request it delayed (coordinated omission corrected, as wrk2 does). {@link #maxRate} is
  * closed-loop with a fixed number of requests in flight, for the saturation throughput.
  *
- * <p>Threading: the client runs on one Vert.x event loop, and every request is issued on one
- * context of it, so connections, requests and response callbacks share one thread. That is what
- * makes {@code send(...).compose(resp -> resp.body())} safe: a request issued from another thread
- * (or another event loop than its pooled connection's) gets its response head through a task hop,
- * and if the connection's loop processes the response end first, the body future registered
- * afterwards never completes — the hang of the first Vert.x-vs-Helidon runs. The open-loop sender
- * thread therefore only paces: it hands each batch of due requests to the context. Requests the
- * server never answers fail after {@link #REQUEST_IDLE_TIMEOUT_MS} and count as errors, as do any
- * still unanswered when a run gives up waiting.
+ * <p>Threading: a run's sockets are served by the calling thread (one selector). In open-loop runs
+ * a pacer thread only releases requests at their due times (parking, not spinning: on two cores a
+ * spinning sender would take a core from the server) and wakes the selector; timer slack of ~50 µs
+ * is charged to the server, as any late send is. A request with no bytes moving for
+ * {@link #REQUEST_IDLE_TIMEOUT_MS} fails, its connection is reopened, and it counts as an error, as
+ * do non-200 answers and requests never answered.
  */
 public final class HttpLoad implements AutoCloseable {
     /** A request with no bytes moving for this long fails (and counts as an error). */
     public static final long REQUEST_IDLE_TIMEOUT_MS = 30_000;
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(REQUEST_IDLE_TIMEOUT_MS);
+    private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
-    private final Vertx vertx;
-    private final Context context;
-    private final HttpClientAgent client;
     private final int port;
+    private final Selector selector;
+    private final Connection[] connections;
 
     public HttpLoad(int port, int connections) {
         this.port = port;
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        this.context = vertx.getOrCreateContext();
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setPipelining(false).setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp1MaxSize(connections));
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.connections = new Connection[connections];
+        for (int i = 0; i < connections; i++) {
+            this.connections[i] = new Connection();
+        }
     }
 
     /**
@@ -66,102 +78,333 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
-    /** Must run on {@link #context}. */
-    private Future<Integer> send(String path, Buffer body, String contentType) {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setPort(port).setHost("127.0.0.1")
-                .putHeader("Content-Type", contentType).setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
-        return client.request(o).compose(req -> req.send(body).compose(resp -> resp.body().map(b -> resp.statusCode())));
+    /** Counts of one run, updated on the calling thread. */
+    private static final class Tally {
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        long completed;
+        long errors;
+
+        void answered(long originNanos, int status) {
+            long micros = Math.max(1, (System.nanoTime() - originNanos) / 1000);
+            latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+            completed++;
+            if (status != 200) {
+                errors++;
+            }
+        }
     }
 
     /** Open-loop: {@code rate} requests/s for {@code seconds}; bodies from {@code bodies(i)}. */
     public Result fixedRate(String path, IntFunction<Buffer> bodies, int rate, double seconds, String contentType)
             throws InterruptedException {
         long total = (long) (rate * seconds);
-        Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong errors = new AtomicLong();
-        AtomicLong completed = new AtomicLong();
-        CountDownLatch done = new CountDownLatch((int) total);
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime() + 1_000_000;
-        // A dedicated sender thread releases requests at their due times (parking, not spinning: on
-        // two cores a spinning sender would take a core from the server) and hands every request due
-        // by the time it wakes to the event loop in one task. Timer slack of ~50 us is charged to the
-        // server, as any late send is.
-        Thread sender = Thread.ofPlatform().name("load-sender").start(() -> {
+        Requests requests = new Requests(path, contentType, bodies);
+        Tally tally = new Tally();
+        AtomicLong released = new AtomicLong();
+        Thread pacer = Thread.ofPlatform().name("load-sender").start(() -> {
             long next = 0;
-            while (next < total) {
+            while (next < total && !Thread.currentThread().isInterrupted()) {
                 long wait = start + next * intervalNanos - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                     continue;
                 }
-                long from = next;
-                long to = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
-                next = to;
-                context.runOnContext(v -> {
-                    for (long i = from; i < to; i++) {
-                        long due = start + i * intervalNanos;
-                        send(path, bodies.apply((int) i), contentType).onComplete(ar -> {
-                            long micros = Math.max(1, (System.nanoTime() - due) / 1000);
-                            synchronized (h) {
-                                h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
-                            }
-                            if (ar.failed() || ar.result() != 200) {
-                                errors.incrementAndGet();
-                            }
-                            completed.incrementAndGet();
-                            done.countDown();
-                        });
-                    }
-                });
+                next = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
+                released.set(next);
+                selector.wakeup();
             }
         });
-        sender.join();
-        done.await(REQUEST_IDLE_TIMEOUT_MS + 30_000, TimeUnit.MILLISECONDS);
+        ArrayDeque<Connection> free = new ArrayDeque<>(List.of(connections));
+        long issued = 0;
+        long giveUpAt = start + (long) (seconds * 1e9) + IDLE_NANOS + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (tally.completed < total && System.nanoTime() < giveUpAt) {
+                for (long due = released.get(); issued < due && !free.isEmpty(); issued++) {
+                    send(free.poll(), requests.get((int) issued), start + issued * intervalNanos, tally, free);
+                }
+                poll(tally, free, false);
+            }
+        } finally {
+            pacer.interrupt();
+            pacer.join();
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long answered = completed.get();
-        return new Result(h, answered, errors.get() + (total - answered), elapsed);
+        abandonBusy();
+        return new Result(tally.latency, tally.completed, tally.errors + (total - tally.completed), elapsed);
     }
 
     /** Closed-loop: keeps {@code inFlight} requests outstanding for {@code seconds}. */
-    public Result maxRate(String path, IntFunction<Buffer> bodies, int inFlight, double seconds, String contentType)
-            throws InterruptedException {
-        Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-        AtomicLong completed = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong counter = new AtomicLong();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        CountDownLatch done = new CountDownLatch(inFlight);
-        long start = System.nanoTime();
-        for (int w = 0; w < inFlight; w++) {
-            context.runOnContext(v -> loop(path, bodies, contentType, end, h, completed, errors, counter, done));
+    public Result maxRate(String path, IntFunction<Buffer> bodies, int inFlight, double seconds, String contentType) {
+        if (inFlight > connections.length) {
+            throw new IllegalArgumentException(inFlight + " requests in flight need as many connections; this load has "
+                    + connections.length);
         }
-        boolean finished = done.await((long) (seconds * 1000) + REQUEST_IDLE_TIMEOUT_MS + 30_000, TimeUnit.MILLISECONDS);
-        return new Result(h, completed.get(), errors.get() + (finished ? 0 : done.getCount()), (System.nanoTime() - start) / 1e9);
+        Requests requests = new Requests(path, contentType, bodies);
+        Tally tally = new Tally();
+        ArrayDeque<Connection> free = new ArrayDeque<>();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long giveUpAt = end + IDLE_NANOS + TimeUnit.SECONDS.toNanos(30);
+        int next = 0;
+        for (int c = 0; c < inFlight; c++) {
+            send(connections[c], requests.get(next++), System.nanoTime(), tally, free);
+        }
+        int active = inFlight; // connections still in the run (a failed send is in free, to be retried)
+        while (active > 0 && System.nanoTime() < giveUpAt) {
+            poll(tally, free, true);
+            while (!free.isEmpty()) {
+                Connection c = free.poll();
+                if (System.nanoTime() < end) {
+                    send(c, requests.get(next++), System.nanoTime(), tally, free);
+                } else {
+                    active--;
+                }
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        abandonBusy();
+        return new Result(tally.latency, tally.completed, tally.errors + active, elapsed);
     }
 
-    private void loop(String path, IntFunction<Buffer> bodies, String contentType, long end, Histogram h, AtomicLong completed, AtomicLong errors,
-                      AtomicLong counter, CountDownLatch done) {
-        if (System.nanoTime() >= end) {
-            done.countDown();
-            return;
+    /** Sends {@code request} on {@code c}; a failure to send counts as an answered error. */
+    private void send(Connection c, ByteBuffer request, long originNanos, Tally tally, ArrayDeque<Connection> free) {
+        try {
+            c.send(request, originNanos);
+        } catch (IOException e) {
+            c.close();
+            tally.answered(originNanos, -1);
+            free.add(c);
         }
-        long t0 = System.nanoTime();
-        send(path, bodies.apply((int) counter.getAndIncrement()), contentType).onComplete(ar -> {
-            synchronized (h) {
-                h.recordValue(Math.max(1, Math.min((System.nanoTime() - t0) / 1000, h.getHighestTrackableValue())));
+    }
+
+    /**
+     * Waits for socket events (until one arrives, a pacer wake-up, or 10 ms) and handles them:
+     * completed responses are tallied and their connections returned to {@code free}.
+     */
+    private void poll(Tally tally, ArrayDeque<Connection> free, boolean closedLoop) {
+        try {
+            selector.select(10);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var keys = selector.selectedKeys();
+        for (SelectionKey key : keys) {
+            Connection c = (Connection) key.attachment();
+            if (!key.isValid() || !c.busy) {
+                if (key.isValid()) {
+                    c.close(); // the server closed an idle connection: reopen on the next send
+                }
+                continue;
             }
-            if (ar.failed() || ar.result() != 200) {
-                errors.incrementAndGet();
+            int status;
+            try {
+                status = key.isWritable() ? c.onWritable() : c.onReadable();
+            } catch (IOException e) {
+                status = -1;
             }
-            completed.incrementAndGet();
-            loop(path, bodies, contentType, end, h, completed, errors, counter, done);
-        });
+            if (status != 0) {
+                if (status < 0) {
+                    c.close();
+                } else {
+                    key.interestOps(0);
+                }
+                c.busy = false;
+                tally.answered(c.originNanos, status);
+                free.add(c);
+            }
+        }
+        keys.clear();
+        long now = System.nanoTime();
+        for (Connection c : connections) {
+            if (c.busy && now - c.progressNanos > IDLE_NANOS) {
+                c.close(); // the server never answered: fail the request, start afresh
+                c.busy = false;
+                tally.answered(c.originNanos, -1);
+                free.add(c);
+            }
+        }
+    }
+
+    /** Closes connections still waiting for an answer after a run gave up, so the next run starts clean. */
+    private void abandonBusy() {
+        for (Connection c : connections) {
+            if (c.busy) {
+                c.close();
+                c.busy = false;
+            }
+        }
+    }
+
+    /** Encoded requests of one run, one per distinct body (bodies are reused from small arrays). */
+    private final class Requests {
+        private final String head;
+        private final IntFunction<Buffer> bodies;
+        private final Map<Buffer, ByteBuffer> encoded = new IdentityHashMap<>();
+
+        Requests(String path, String contentType, IntFunction<Buffer> bodies) {
+            this.head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: ";
+            this.bodies = bodies;
+        }
+
+        ByteBuffer get(int i) {
+            if (encoded.size() > 65_536) {
+                encoded.clear(); // bodies meant to come from a small set; never grow without bound
+            }
+            return encoded.computeIfAbsent(bodies.apply(i), body -> {
+                byte[] h = (head + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                ByteBuffer b = ByteBuffer.allocateDirect(h.length + body.length());
+                b.put(h).put(body.getBytes()).flip();
+                return b.asReadOnlyBuffer();
+            }).duplicate();
+        }
+    }
+
+    /** A keep-alive connection carrying at most one request at a time. */
+    private final class Connection {
+        SocketChannel channel;
+        SelectionKey key;
+        ByteBuffer out;
+        ByteBuffer in = ByteBuffer.allocate(16 << 10);
+        long originNanos;
+        long progressNanos;
+        boolean busy;
+
+        void send(ByteBuffer request, long origin) throws IOException {
+            if (channel == null) {
+                channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.configureBlocking(false);
+                key = channel.register(selector, 0, this);
+            }
+            busy = true;
+            originNanos = origin;
+            progressNanos = System.nanoTime();
+            out = request;
+            in.clear();
+            channel.write(out);
+            key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+
+        /** Writes more of the request; 0 (the answer is still to come). */
+        int onWritable() throws IOException {
+            if (channel.write(out) > 0) {
+                progressNanos = System.nanoTime();
+            }
+            if (!out.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_READ);
+            }
+            return 0;
+        }
+
+        /** Reads what arrived: the status code once the whole response is in, 0 before, -1 on a broken one. */
+        int onReadable() throws IOException {
+            if (!in.hasRemaining()) {
+                in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
+            }
+            int n = channel.read(in);
+            if (n < 0) {
+                return -1;
+            }
+            progressNanos = System.nanoTime();
+            return framed();
+        }
+
+        /** The status of a complete response in {@link #in}, 0 if incomplete, -1 if not framed by Content-Length. */
+        private int framed() {
+            byte[] a = in.array();
+            int size = in.position();
+            int headerEnd = indexOf(a, 0, size, HEADER_END);
+            if (headerEnd < 0) {
+                return 0;
+            }
+            if (headerEnd < 12 || a[8] != ' ') {
+                return -1;
+            }
+            int status = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
+            long length = contentLength(a, headerEnd);
+            if (length < 0) {
+                return -1;
+            }
+            long total = headerEnd + 4 + length;
+            if (total > size) {
+                if (total > in.capacity()) {
+                    in = ByteBuffer.allocate((int) total).put(in.flip());
+                }
+                return 0;
+            }
+            return status;
+        }
+
+        void close() {
+            if (channel != null) {
+                key.cancel();
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // closing a broken connection: nothing more to do
+                }
+                channel = null;
+            }
+        }
+    }
+
+    /** The value of the Content-Length header in {@code a[0..headerEnd)}, -1 if absent. */
+    private static long contentLength(byte[] a, int headerEnd) {
+        for (int i = 0; i < headerEnd; i++) {
+            if (a[i] == '\n' && regionMatchesIgnoreCase(a, i + 1, headerEnd, CONTENT_LENGTH)) {
+                long v = 0;
+                int j = i + 1 + CONTENT_LENGTH.length;
+                while (j < headerEnd && a[j] == ' ') {
+                    j++;
+                }
+                int digits = 0;
+                for (; j < headerEnd && a[j] >= '0' && a[j] <= '9'; j++, digits++) {
+                    v = v * 10 + (a[j] - '0');
+                }
+                return digits == 0 ? -1 : v;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean regionMatchesIgnoreCase(byte[] a, int from, int end, byte[] lowerCase) {
+        if (from + lowerCase.length > end) {
+            return false;
+        }
+        for (int k = 0; k < lowerCase.length; k++) {
+            int b = a[from + k];
+            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerCase[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] a, int from, int to, byte[] pattern) {
+        outer:
+        for (int i = from; i + pattern.length <= to; i++) {
+            for (int k = 0; k < pattern.length; k++) {
+                if (a[i + k] != pattern[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Override
     public void close() {
-        client.close().toCompletionStage().toCompletableFuture().join();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        for (Connection c : connections) {
+            c.close();
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The load generator against a trivial loopback server: every request of consecutive phases on one
- * generator is answered and counted (consecutive open-loop phases used to lose a response now and
- * then and wait out their timeout), non-200 answers count as errors, and open-loop latency runs from
- * each request's due time, so requests queued behind a stall are charged for it.
+ * The load generator against a real loopback Vert.x server: every request of consecutive phases on
+ * one generator is answered and counted, large requests and answers are framed whole, non-200
+ * answers and dropped connections count as errors, and open-loop latency runs from each request's
+ * due time, so requests queued behind a stall are charged for it.
  */
 class HttpLoadTest {
     static final Buffer BODY = Buffer.buffer("{\"feature_service\":\"s\"}");
@@ -30,6 +30,8 @@ class HttpLoadTest {
         server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
             switch (req.path()) {
                 case "/fail" -> req.response().setStatusCode(503).end();
+                case "/echo" -> req.response().end(b);
+                case "/close" -> req.connection().close();
                 case "/stall" -> {
                     if (stalled.compareAndSet(false, true)) {
                         vertx.setTimer(300, t -> req.response().end("{}"));
@@ -62,6 +64,35 @@ class HttpLoadTest {
             HttpLoad.Result after = load.fixedRate("/ok", i -> BODY, 2000, 0.5, "application/json");
             assertEquals(1000, after.completed());
             assertEquals(0, after.errors());
+        }
+    }
+
+    /** Bodies larger than a socket buffer go out in several writes; answers larger than the read buffer grow it. */
+    @Test
+    void largeRequestsAndAnswersAreFramedWhole() throws InterruptedException {
+        byte[] big = new byte[300_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        Buffer body = Buffer.buffer(big);
+        try (HttpLoad load = new HttpLoad(server.actualPort(), 4)) {
+            HttpLoad.Result r = load.fixedRate("/echo", i -> body, 100, 0.5, "application/json");
+            assertEquals(50, r.completed());
+            assertEquals(0, r.errors());
+            HttpLoad.Result max = load.maxRate("/echo", i -> i % 2 == 0 ? body : BODY, 4, 0.3, "application/json");
+            assertTrue(max.completed() > 4, "closed loop completed " + max.completed());
+            assertEquals(0, max.errors());
+        }
+    }
+
+    /** A connection the server drops fails its request; the next request opens a new connection. */
+    @Test
+    void aDroppedConnectionIsAnErrorAndTheNextRequestReconnects() throws InterruptedException {
+        try (HttpLoad load = new HttpLoad(server.actualPort(), 1)) {
+            HttpLoad.Result dropped = load.fixedRate("/close", i -> BODY, 20, 0.5, "application/json");
+            assertEquals(10, dropped.completed());
+            assertEquals(10, dropped.errors());
+            HttpLoad.Result ok = load.fixedRate("/ok", i -> BODY, 200, 0.5, "application/json");
+            assertEquals(100, ok.completed());
+            assertEquals(0, ok.errors());
         }
     }
 
