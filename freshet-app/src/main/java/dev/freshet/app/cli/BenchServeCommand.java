@@ -1,6 +1,7 @@
 package dev.freshet.app.cli;
 
 import dev.freshet.app.bench.HttpLoad;
+import dev.freshet.app.bench.ThreadCpu;
 import dev.freshet.app.bench.JitActivity;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.ServeCommand;
@@ -52,6 +53,10 @@ public final class BenchServeCommand implements Callable<Integer> {
             description = "Events/s offered in the freshness phase; 0 = half the acknowledged ingest rate measured (default: ${DEFAULT-VALUE}).")
     int freshnessRate;
 
+    @Option(names = "--warmup-max-steps", defaultValue = "10",
+            description = "Most 2-second warm-up steps per path; warm-up ends sooner once the JIT settles (default: ${DEFAULT-VALUE}).")
+    int warmupMaxSteps;
+
     @Option(names = "--event-loops", defaultValue = "0",
             description = "Server HTTP event loops; 0 = one per available processor (default: ${DEFAULT-VALUE}).")
     int eventLoops;
@@ -82,7 +87,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             // drain what the ingest warm-up leaves to apply.
             log.println("phase 0: warm-up ingest (until JIT compilation settles)");
             log.flush();
-            double ingestWarmup = warmUp(log, () -> load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, 2,
+            double ingestWarmup = warmUp(log, warmupMaxSteps, () -> load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, 2,
                     "application/x-ndjson"));
             result.put("warmup_ingest_seconds", round(ingestWarmup));
             long warmEnd = server.engine().stats().sources().get("transactions").logEndOffset();
@@ -90,8 +95,11 @@ public final class BenchServeCommand implements Callable<Integer> {
             log.println("phase 1: batched ingest, closed loop, " + ingestInFlight + " requests in flight, " + batch + " events each");
             log.flush();
             long ingestStart = System.nanoTime();
+            long loopsBefore = ThreadCpu.nanos(EVENT_LOOPS);
+            long engineBefore = ThreadCpu.nanos(ENGINE);
             HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
             double ingestRate = in.rps() * batch;
+            long loopsAfter = ThreadCpu.nanos(EVENT_LOOPS);
             // Acknowledged means durable; application may lag behind. Wait for it, so the serving
             // phases do not share the cores with the backlog, and report the rate including it.
             long logEnd = server.engine().stats().sources().get("transactions").logEndOffset();
@@ -102,6 +110,9 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("ingest_events_per_second", Math.round(ingestRate));
             result.put("ingest_applied_events_per_second", Math.round(appliedRate));
             result.put("ingest_errors", in.errors());
+            double ingested = in.completed() * (double) batch;
+            result.put("ingest_http_cpu_us_per_event", cpu(ThreadCpu.microsPer(loopsBefore, loopsAfter, ingested)));
+            result.put("ingest_engine_cpu_us_per_event", cpu(ThreadCpu.microsPer(engineBefore, ThreadCpu.nanos(ENGINE), ingested)));
             result.put("ingest_in_flight", ingestInFlight);
 
             Buffer[] reads = new Buffer[1024];
@@ -112,12 +123,14 @@ public final class BenchServeCommand implements Callable<Integer> {
             log.println("phase 2: warm-up reads (until JIT compilation settles)");
             log.flush();
             load.fixedRate("/v1/features", i -> reads[i % reads.length], Math.min(rate, 5000), 2, "application/json");
-            double readWarmup = 2 + warmUp(log, () -> load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, 2,
+            double readWarmup = 2 + warmUp(log, warmupMaxSteps, () -> load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, 2,
                     "application/json"));
             result.put("warmup_read_seconds", round(readWarmup));
             log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
             log.flush();
+            long serveBefore = ThreadCpu.nanos(EVENT_LOOPS);
             HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
+            long serveAfter = ThreadCpu.nanos(EVENT_LOOPS);
             log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors)%n", fixed.percentileMillis(50),
                     fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100), fixed.completed(), fixed.errors());
             result.put("serve_rate", rate);
@@ -125,11 +138,15 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("serve_p99_ms", round(fixed.percentileMillis(99)));
             result.put("serve_p999_ms", round(fixed.percentileMillis(99.9)));
             result.put("serve_errors", fixed.errors());
+            result.put("serve_server_cpu_us_per_request", cpu(ThreadCpu.microsPer(serveBefore, serveAfter, fixed.completed())));
             log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
             log.flush();
+            long maxBefore = ThreadCpu.nanos(EVENT_LOOPS);
             HttpLoad.Result max = load.maxRate("/v1/features", i -> reads[i % reads.length], 64, seconds, "application/json");
+            long maxAfter = ThreadCpu.nanos(EVENT_LOOPS);
             log.printf("  %.0f req/s (p99 %.3f ms, %d errors)%n", max.rps(), max.percentileMillis(99), max.errors());
             result.put("serve_max_rps", Math.round(max.rps()));
+            result.put("serve_max_server_cpu_us_per_request", cpu(ThreadCpu.microsPer(maxBefore, maxAfter, max.completed())));
 
             int half = (int) Math.max(1, (freshnessRate > 0 ? freshnessRate : ingestRate / 2) / batch);
             log.printf("phase 5: freshness: %d ingest requests/s (%s) with wait=applied%n", half,
@@ -137,6 +154,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             log.flush();
             server.freshness().acceptToVisible(); // reset both interval histograms
             server.freshness().durableToVisible();
+            long freshEngineBefore = ThreadCpu.nanos(ENGINE);
             HttpLoad.Result fresh = load.fixedRate(ingest + "?wait=applied", i -> bodies[i % bodies.length], half, seconds,
                     "application/x-ndjson");
             Histogram accept = server.freshness().acceptToVisible();
@@ -150,6 +168,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("freshness_durable_to_visible_p99_ms", round(millis(durable, 99)));
             result.put("freshness_batches", accept.getTotalCount());
             result.put("freshness_offered_events_per_second", (long) half * batch);
+            result.put("freshness_engine_cpu_us_per_event",
+                    cpu(ThreadCpu.microsPer(freshEngineBefore, ThreadCpu.nanos(ENGINE), fresh.completed() * (double) batch)));
             result.put("freshness_definition", "per logged batch, on the engine's monotonic clock: from stamping the accept time"
                     + " (before the log write and fsync " + fsync + ") to visible to reads; durable_to_visible starts at the"
                     + " log's acknowledgement; at freshness_offered_events_per_second (by default half the maximum acknowledged ingest rate)");
@@ -172,13 +192,13 @@ public final class BenchServeCommand implements Callable<Integer> {
 
     /**
      * Repeats {@code step} until the JIT compiler used less than {@value #SETTLED_COMPILE_SHARE} of a
-     * core during a step (at least twice, at most {@value #MAX_WARMUP_STEPS} times); returns the
+     * core during a step (at least twice, at most {@code maxSteps} times); returns the
      * seconds spent. A phase measured while C2 still compiles shares the two cores with it.
      */
-    private static double warmUp(java.io.PrintWriter log, Step step) throws InterruptedException {
+    private static double warmUp(java.io.PrintWriter log, int maxSteps, Step step) throws InterruptedException {
         JitActivity jit = new JitActivity();
         long start = System.nanoTime();
-        for (int i = 1; i <= MAX_WARMUP_STEPS; i++) {
+        for (int i = 1; i <= maxSteps; i++) {
             long compiled = jit.compilerMillis();
             long t0 = System.nanoTime();
             step.run();
@@ -193,10 +213,17 @@ public final class BenchServeCommand implements Callable<Integer> {
     }
 
     private static final double SETTLED_COMPILE_SHARE = 0.10;
-    private static final int MAX_WARMUP_STEPS = 10;
+    /** Thread-name prefixes: the server's HTTP event loops (the generator has none) and the engine. */
+    private static final String EVENT_LOOPS = "vert.x-eventloop";
+    private static final String ENGINE = "freshet-engine";
 
     private static double millis(Histogram nanos, double percentile) {
         return nanos.getTotalCount() == 0 ? Double.NaN : nanos.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /** A CPU-per-unit figure for the JSON: null where the JVM does not measure thread CPU time. */
+    private static Double cpu(double micros) {
+        return Double.isNaN(micros) ? null : round(micros);
     }
 
     private static double round(double v) {

@@ -105,6 +105,27 @@ class CliTest {
         assertEquals("one per event", json.get("key_objects").asText());
     }
 
+    /** The issue's fields, and what each side cost per request and event, on one JSON line. */
+    @Test
+    void benchServePrintsOneJsonObjectWithItsFigures() throws IOException {
+        Run r = run("bench", "serve", "--repo", FRAUD.toString(), "--cards", "200", "--batch", "100", "--rate", "500",
+                "--seconds", "0.5", "--warmup-max-steps", "1", "--fsync", "NEVER", "--json");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().strip().split("\\R");
+        assertEquals(1, lines.length, "only the JSON line on stdout with --json: " + r.out());
+        JsonNode json = new ObjectMapper().readTree(lines[0]);
+        for (String field : List.of("serve_p50_ms", "serve_p99_ms", "serve_p999_ms", "serve_max_rps", "ingest_events_per_second",
+                "freshness_p99_ms")) {
+            assertTrue(json.get(field).asDouble() > 0, field + " in " + json);
+        }
+        assertEquals(0, json.get("ingest_errors").asLong(), json.toString());
+        assertEquals(0, json.get("serve_errors").asLong(), json.toString());
+        for (String field : List.of("ingest_http_cpu_us_per_event", "ingest_engine_cpu_us_per_event", "serve_server_cpu_us_per_request",
+                "serve_max_server_cpu_us_per_request", "freshness_engine_cpu_us_per_event")) {
+            assertTrue(json.get(field).asDouble() > 0, field + " in " + json);
+        }
+    }
+
     @Test
     void benchCheckpointComparesBothModesOnTheSameLiveStream() throws IOException {
         Run r = run("bench", "checkpoint", "--repo", FRAUD.toString(), "--cards", "300", "--preload", "20000", "--rate", "2000",
