@@ -124,7 +124,7 @@ public final class HttpLoad implements AutoCloseable {
                 for (long due = released.get(); issued < due && !free.isEmpty(); issued++) {
                     send(free.poll(), requests.get((int) issued), start + issued * intervalNanos, tally, free);
                 }
-                poll(tally, free, false);
+                poll(tally, free);
             }
         } finally {
             pacer.interrupt();
@@ -153,7 +153,7 @@ public final class HttpLoad implements AutoCloseable {
         }
         int active = inFlight; // connections still in the run (a failed send is in free, to be retried)
         while (active > 0 && System.nanoTime() < giveUpAt) {
-            poll(tally, free, true);
+            poll(tally, free);
             while (!free.isEmpty()) {
                 Connection c = free.poll();
                 if (System.nanoTime() < end) {
@@ -169,21 +169,34 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     /** Sends {@code request} on {@code c}; a failure to send counts as an answered error. */
-    private void send(Connection c, ByteBuffer request, long originNanos, Tally tally, ArrayDeque<Connection> free) {
+    private static void send(Connection c, ByteBuffer request, long originNanos, Tally tally, ArrayDeque<Connection> free) {
         try {
             c.send(request, originNanos);
         } catch (IOException e) {
-            c.close();
-            tally.answered(originNanos, -1);
-            free.add(c);
+            complete(c, -1, tally, free);
         }
+    }
+
+    /**
+     * Ends {@code c}'s request with {@code status} (negative: failed, and the connection is closed
+     * to be reopened by the next send), tallies it and returns the connection to {@code free}.
+     */
+    private static void complete(Connection c, int status, Tally tally, ArrayDeque<Connection> free) {
+        if (status < 0) {
+            c.close();
+        } else {
+            c.key.interestOps(0);
+        }
+        c.busy = false;
+        tally.answered(c.originNanos, status);
+        free.add(c);
     }
 
     /**
      * Waits for socket events (until one arrives, a pacer wake-up, or 10 ms) and handles them:
      * completed responses are tallied and their connections returned to {@code free}.
      */
-    private void poll(Tally tally, ArrayDeque<Connection> free, boolean closedLoop) {
+    private void poll(Tally tally, ArrayDeque<Connection> free) {
         try {
             selector.select(10);
         } catch (IOException e) {
@@ -205,24 +218,14 @@ public final class HttpLoad implements AutoCloseable {
                 status = -1;
             }
             if (status != 0) {
-                if (status < 0) {
-                    c.close();
-                } else {
-                    key.interestOps(0);
-                }
-                c.busy = false;
-                tally.answered(c.originNanos, status);
-                free.add(c);
+                complete(c, status, tally, free);
             }
         }
         keys.clear();
         long now = System.nanoTime();
         for (Connection c : connections) {
             if (c.busy && now - c.progressNanos > IDLE_NANOS) {
-                c.close(); // the server never answered: fail the request, start afresh
-                c.busy = false;
-                tally.answered(c.originNanos, -1);
-                free.add(c);
+                complete(c, -1, tally, free); // the server never answered: fail the request, start afresh
             }
         }
     }
@@ -273,15 +276,15 @@ public final class HttpLoad implements AutoCloseable {
         boolean busy;
 
         void send(ByteBuffer request, long origin) throws IOException {
+            busy = true;
+            originNanos = origin;
+            progressNanos = System.nanoTime();
             if (channel == null) {
                 channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 channel.configureBlocking(false);
                 key = channel.register(selector, 0, this);
             }
-            busy = true;
-            originNanos = origin;
-            progressNanos = System.nanoTime();
             out = request;
             in.clear();
             channel.write(out);

@@ -95,11 +95,12 @@ public final class BenchServeCommand implements Callable<Integer> {
             log.println("phase 1: batched ingest, closed loop, " + ingestInFlight + " requests in flight, " + batch + " events each");
             log.flush();
             long ingestStart = System.nanoTime();
-            long loopsBefore = ThreadCpu.nanos(EVENT_LOOPS);
-            long engineBefore = ThreadCpu.nanos(ENGINE);
+            ThreadCpu ingestLoops = ThreadCpu.since(EVENT_LOOPS);
+            ThreadCpu ingestEngine = ThreadCpu.since(ENGINE);
             HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
             double ingestRate = in.rps() * batch;
-            long loopsAfter = ThreadCpu.nanos(EVENT_LOOPS);
+            double ingested = in.completed() * (double) batch;
+            double httpCpu = ingestLoops.microsPer(ingested); // before the drain: the loops' share of ingesting only
             // Acknowledged means durable; application may lag behind. Wait for it, so the serving
             // phases do not share the cores with the backlog, and report the rate including it.
             long logEnd = server.engine().stats().sources().get("transactions").logEndOffset();
@@ -110,9 +111,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("ingest_events_per_second", Math.round(ingestRate));
             result.put("ingest_applied_events_per_second", Math.round(appliedRate));
             result.put("ingest_errors", in.errors());
-            double ingested = in.completed() * (double) batch;
-            result.put("ingest_http_cpu_us_per_event", cpu(ThreadCpu.microsPer(loopsBefore, loopsAfter, ingested)));
-            result.put("ingest_engine_cpu_us_per_event", cpu(ThreadCpu.microsPer(engineBefore, ThreadCpu.nanos(ENGINE), ingested)));
+            result.put("ingest_http_cpu_us_per_event", cpu(httpCpu));
+            result.put("ingest_engine_cpu_us_per_event", cpu(ingestEngine.microsPer(ingested)));
             result.put("ingest_in_flight", ingestInFlight);
 
             Buffer[] reads = new Buffer[1024];
@@ -128,9 +128,9 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("warmup_read_seconds", round(readWarmup));
             log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
             log.flush();
-            long serveBefore = ThreadCpu.nanos(EVENT_LOOPS);
+            ThreadCpu serveLoops = ThreadCpu.since(EVENT_LOOPS);
             HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
-            long serveAfter = ThreadCpu.nanos(EVENT_LOOPS);
+            double serveCpu = serveLoops.microsPer(fixed.completed());
             log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors)%n", fixed.percentileMillis(50),
                     fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100), fixed.completed(), fixed.errors());
             result.put("serve_rate", rate);
@@ -138,15 +138,15 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("serve_p99_ms", round(fixed.percentileMillis(99)));
             result.put("serve_p999_ms", round(fixed.percentileMillis(99.9)));
             result.put("serve_errors", fixed.errors());
-            result.put("serve_server_cpu_us_per_request", cpu(ThreadCpu.microsPer(serveBefore, serveAfter, fixed.completed())));
+            result.put("serve_server_cpu_us_per_request", cpu(serveCpu));
             log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
             log.flush();
-            long maxBefore = ThreadCpu.nanos(EVENT_LOOPS);
+            ThreadCpu maxLoops = ThreadCpu.since(EVENT_LOOPS);
             HttpLoad.Result max = load.maxRate("/v1/features", i -> reads[i % reads.length], 64, seconds, "application/json");
-            long maxAfter = ThreadCpu.nanos(EVENT_LOOPS);
+            double maxCpu = maxLoops.microsPer(max.completed());
             log.printf("  %.0f req/s (p99 %.3f ms, %d errors)%n", max.rps(), max.percentileMillis(99), max.errors());
             result.put("serve_max_rps", Math.round(max.rps()));
-            result.put("serve_max_server_cpu_us_per_request", cpu(ThreadCpu.microsPer(maxBefore, maxAfter, max.completed())));
+            result.put("serve_max_server_cpu_us_per_request", cpu(maxCpu));
 
             int half = (int) Math.max(1, (freshnessRate > 0 ? freshnessRate : ingestRate / 2) / batch);
             log.printf("phase 5: freshness: %d ingest requests/s (%s) with wait=applied%n", half,
@@ -154,7 +154,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             log.flush();
             server.freshness().acceptToVisible(); // reset both interval histograms
             server.freshness().durableToVisible();
-            long freshEngineBefore = ThreadCpu.nanos(ENGINE);
+            ThreadCpu freshEngine = ThreadCpu.since(ENGINE);
             HttpLoad.Result fresh = load.fixedRate(ingest + "?wait=applied", i -> bodies[i % bodies.length], half, seconds,
                     "application/x-ndjson");
             Histogram accept = server.freshness().acceptToVisible();
@@ -169,7 +169,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("freshness_batches", accept.getTotalCount());
             result.put("freshness_offered_events_per_second", (long) half * batch);
             result.put("freshness_engine_cpu_us_per_event",
-                    cpu(ThreadCpu.microsPer(freshEngineBefore, ThreadCpu.nanos(ENGINE), fresh.completed() * (double) batch)));
+                    cpu(freshEngine.microsPer(fresh.completed() * (double) batch)));
             result.put("freshness_definition", "per logged batch, on the engine's monotonic clock: from stamping the accept time"
                     + " (before the log write and fsync " + fsync + ") to visible to reads; durable_to_visible starts at the"
                     + " log's acknowledgement; at freshness_offered_events_per_second (by default half the maximum acknowledged ingest rate)");

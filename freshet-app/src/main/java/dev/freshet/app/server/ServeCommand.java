@@ -61,8 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         String tok = token != null ? token : System.getenv("FRESHET_TOKEN");
-        ServerOptions d = ServerOptions.defaults(port);
-        ServerOptions options = new ServerOptions(port, tok, d.maxBodyBytes(), d.maxEventsPerRequest(), d.maxEntities(), eventLoops);
+        ServerOptions options = ServerOptions.defaults(port).withBearerToken(tok).withEventLoops(eventLoops);
         Duration interval = dev.freshet.model.Durations.parse(checkpointInterval).orElse(Duration.ofSeconds(30));
         try (Running running = Running.start(r, data, options, fsync, interval, Clock.systemUTC())) {
             out.printf("Freshet serving %s on http://localhost:%d (data: %s)%n", repo, running.port(), data.toAbsolutePath());

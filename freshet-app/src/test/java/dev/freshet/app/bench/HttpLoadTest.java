@@ -96,6 +96,22 @@ class HttpLoadTest {
         }
     }
 
+    /** Against a port nobody listens on, every request fails at once and counts as one error. */
+    @Test
+    void refusedConnectionsCountEachRequestOnceAsAnError() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (HttpLoad load = new HttpLoad(port, 2)) {
+            HttpLoad.Result r = load.fixedRate("/ok", i -> BODY, 100, 0.5, "application/json");
+            assertEquals(50, r.completed());
+            assertEquals(50, r.errors());
+            HttpLoad.Result max = load.maxRate("/ok", i -> BODY, 2, 0.2, "application/json");
+            assertEquals(max.completed(), max.errors(), "every closed-loop attempt failed and was counted once");
+        }
+    }
+
     @Test
     void nonOkAnswersCountAsErrors() throws InterruptedException {
         try (HttpLoad load = new HttpLoad(server.actualPort(), 4)) {

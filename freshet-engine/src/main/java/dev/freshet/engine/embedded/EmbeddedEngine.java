@@ -294,12 +294,11 @@ public final class EmbeddedEngine implements AutoCloseable {
             releaseQueued();
             return CompletableFuture.failedFuture(refused);
         }
-        EventBatch rows = null;
-        if (waiting <= HAND_OFF_MAX_QUEUED) {
+        boolean handOff = waiting <= HAND_OFF_MAX_QUEUED;
+        if (handOff) {
             RowCodec.normalize(events); // now row i is exactly what record i decodes to
-            rows = events;
         }
-        EventBatch handedOff = rows;
+        EventBatch handedOff = handOff ? events : null;
         SourceRuntime.InFlight ticket;
         CompletableFuture<AppendResult> appended;
         long accept;

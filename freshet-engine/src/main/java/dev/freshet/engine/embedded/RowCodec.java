@@ -62,19 +62,31 @@ public final class RowCodec {
      */
     public static void normalize(EventBatch batch) {
         for (int f = 0; f < batch.schema().size(); f++) {
-            FieldType type = batch.type(f);
-            for (int row = 0; type == FieldType.STRING && row < batch.size(); row++) {
-                if (batch.getObject(row, f) instanceof String s && hasSurrogate(s)) {
-                    String decoded = new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-                    if (!decoded.equals(s)) {
-                        batch.setString(row, f, decoded);
-                    }
+            switch (batch.type(f)) {
+                case STRING -> normalizeStrings(batch, f);
+                case BOOL -> normalizeBools(batch, f);
+                default -> {
                 }
             }
-            for (int row = 0; type == FieldType.BOOL && row < batch.size(); row++) {
-                if (!batch.isNull(row, f) && batch.getLong(row, f) != 0 && batch.getLong(row, f) != 1) {
-                    batch.setBool(row, f, true);
+        }
+    }
+
+    private static void normalizeStrings(EventBatch batch, int f) {
+        for (int row = 0; row < batch.size(); row++) {
+            if (batch.getObject(row, f) instanceof String s && hasSurrogate(s)) {
+                String decoded = new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+                if (!decoded.equals(s)) {
+                    batch.setString(row, f, decoded);
                 }
+            }
+        }
+    }
+
+    private static void normalizeBools(EventBatch batch, int f) {
+        for (int row = 0; row < batch.size(); row++) {
+            long v = batch.getLong(row, f);
+            if (!batch.isNull(row, f) && v != 0 && v != 1) {
+                batch.setBool(row, f, true);
             }
         }
     }

@@ -27,6 +27,10 @@ public record ServerOptions(int port, String bearerToken, int maxBodyBytes, int 
         return new ServerOptions(port, null, 16 << 20, 50_000, 1_000);
     }
 
+    public ServerOptions withBearerToken(String token) {
+        return new ServerOptions(port, token, maxBodyBytes, maxEventsPerRequest, maxEntities, eventLoops);
+    }
+
     public ServerOptions withEventLoops(int loops) {
         return new ServerOptions(port, bearerToken, maxBodyBytes, maxEventsPerRequest, maxEntities, loops);
     }
