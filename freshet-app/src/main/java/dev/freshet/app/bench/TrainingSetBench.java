@@ -1,5 +1,6 @@
 package dev.freshet.app.bench;
 
+import dev.freshet.app.FileTrees;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.spec.FeatureViewSpec;
 import dev.freshet.model.spec.SourceSpec;
@@ -96,7 +97,7 @@ public final class TrainingSetBench {
             return run(source, selection, plan, peer, dir);
         } finally {
             if (!settings.keep()) {
-                deleteTree(dir);
+                FileTrees.delete(dir);
             } else {
                 log.accept("kept " + dir);
             }
@@ -219,11 +220,4 @@ public final class TrainingSetBench {
         return Math.round(v * 1000) / 1000.0;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.app.FileTrees;
 import dev.freshet.app.imports.HistoricalImport;
 import dev.freshet.app.imports.ImportException;
 import dev.freshet.app.imports.ImportFormat;
@@ -147,7 +148,7 @@ public final class IngestCommand implements Callable<Integer> {
             if (storage != null) {
                 storage.close();
             }
-            deleteTree(temp);
+            FileTrees.delete(temp);
         }
         return 1;
     }
@@ -186,13 +187,6 @@ public final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     /** One {@link ProgressBar} per phase, each ended when the next starts. */
     static final class Bars implements Progress {

@@ -1,5 +1,6 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.app.FileTrees;
 import dev.freshet.app.imports.ImportException;
 import dev.freshet.app.imports.JdbcSnapshot;
 import dev.freshet.engine.EventBatch;
@@ -120,7 +121,7 @@ public final class MaterializeCommand implements Callable<Integer> {
                 out.printf("read %,d rows of source '%s' over JDBC (%s)%n", rows, source, s.options().get("jdbc_url"));
             } catch (ImportException e) {
                 err.println("materialize: " + e.getMessage());
-                deleteTree(snapshotDir);
+                FileTrees.delete(snapshotDir);
                 return 1;
             }
         }
@@ -130,7 +131,7 @@ public final class MaterializeCommand implements Callable<Integer> {
             return load(input, from, to, out, err);
         } finally {
             if (snapshotDir != null) {
-                deleteTree(snapshotDir);
+                FileTrees.delete(snapshotDir);
             }
         }
     }
@@ -168,13 +169,6 @@ public final class MaterializeCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     private static long time(String text) {
         String t = text.strip();

@@ -1,5 +1,6 @@
 package dev.freshet.app.cli;
 
+import dev.freshet.app.FileTrees;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.offline.FeatureSelection;
 import dev.freshet.offline.TrainingSetBuilder;
@@ -91,17 +92,10 @@ public final class TrainingSetCommand implements Callable<Integer> {
         } catch (SpineException | IllegalArgumentException | RequestException e) {
             err.println("training-set: " + e.getMessage());
         } finally {
-            deleteTree(temp);
+            FileTrees.delete(temp);
         }
         err.flush();
         return 1;
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

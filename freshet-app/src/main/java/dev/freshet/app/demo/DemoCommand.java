@@ -1,5 +1,6 @@
 package dev.freshet.app.demo;
 
+import dev.freshet.app.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.freshet.app.cli.RepositoryOptions;
@@ -69,7 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (ServeCommand.Running server = startOnFreePort(r, dir)) {
             String base = "http://localhost:" + server.port();
-            out.printf("Freshet demo: serving %s at %s (data: %s)%n", repo, base, dir);
+            out.printf("Freshet demo: serving %s at %s (data: %s%s)%n", repo, base, dir,
+                    data == null ? ", removed at exit; --data DIR keeps it" : "");
             out.printf("  try: curl -s %s/v1/features -H 'Content-Type: application/json' -d '{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\"card-000001\",\"lat\":40.7,\"lon\":-74.0}]}'%n", base);
             out.printf("  metrics: %s/metrics   health: %s/health%n%n", base, base);
             out.flush();
@@ -79,6 +81,9 @@ public final class DemoCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // already shutting down: the hook has run
+            }
+            if (data == null) {
+                FileTrees.delete(dir); // the temporary directory this run made; --data keeps its directory
             }
         }
         out.println("demo finished cleanly");

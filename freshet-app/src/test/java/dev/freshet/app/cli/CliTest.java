@@ -1,6 +1,7 @@
 package dev.freshet.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,8 +109,9 @@ class CliTest {
     /** The issue's fields, and what each side cost per request and event, on one JSON line. */
     @Test
     void benchServePrintsOneJsonObjectWithItsFigures() throws IOException {
+        List<Path> dataBefore = benchServeDirectories();
         Run r = run("bench", "serve", "--repo", FRAUD.toString(), "--cards", "200", "--batch", "100", "--rate", "500",
-                "--seconds", "0.5", "--warmup-max-steps", "1", "--fsync", "NEVER", "--json");
+                "--seconds", "0.5", "--warmup-max-steps", "1", "--fsync", "NEVER", "--freshness-batch", "20", "--json");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\\R");
         assertEquals(1, lines.length, "only the JSON line on stdout with --json: " + r.out());
@@ -120,10 +122,25 @@ class CliTest {
         }
         assertEquals(0, json.get("ingest_errors").asLong(), json.toString());
         assertEquals(0, json.get("serve_errors").asLong(), json.toString());
+        assertEquals(20, json.get("freshness_batch_events").asInt(), json.toString());
+        assertEquals(dataBefore, benchServeDirectories(), "the benchmark's data directory is removed at the end");
+        assertTrue(json.get("freshness_batches").asLong() > 0, json.toString());
         for (String field : List.of("ingest_http_cpu_us_per_event", "ingest_engine_cpu_us_per_event", "serve_server_cpu_us_per_request",
                 "serve_max_server_cpu_us_per_request", "freshness_engine_cpu_us_per_event")) {
             assertTrue(json.get(field).asDouble() > 0, field + " in " + json);
         }
+    }
+
+    @Test
+    void demoRunsItsDurationAndRemovesTheTemporaryDataItMade() {
+        Run r = run("demo", "--repo", FRAUD.toString(), "--port", "0", "--duration", "2s", "--rate", "2000", "--cards", "200");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("demo finished cleanly"), r.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(data: (.+), removed at exit").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        Path dir = Path.of(m.group(1));
+        assertTrue(dir.getFileName().toString().startsWith("freshet-demo-"), dir.toString());
+        assertFalse(Files.exists(dir), "the demo's temporary data directory is left behind: " + dir);
     }
 
     @Test
@@ -144,6 +161,12 @@ class CliTest {
             assertTrue(run.get("checkpoints").asInt() >= 1, "checkpoints ran during the live stream: " + run);
         }
         assertEquals(8, json.get("keys_per_step").asInt());
+    }
+
+    private static List<Path> benchServeDirectories() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("freshet-bench-serve-")).sorted().toList();
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {
