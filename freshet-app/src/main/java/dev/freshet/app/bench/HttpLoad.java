@@ -65,12 +65,18 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     /**
-     * Result of a run: latency histogram (microseconds), answered requests, errors (non-200 answers,
-     * failures and requests never answered), elapsed seconds.
+     * Result of a run: latency histogram (microseconds), answered requests (any status, or failed),
+     * errors (non-200 answers, failures and requests never answered), elapsed seconds.
      */
     public record Result(Histogram latencyMicros, long completed, long errors, double seconds) {
+        /** Requests answered 200: a rejected request (429 when a queue is full, say) did no work. */
+        public long ok() {
+            return Math.max(0, completed - errors);
+        }
+
+        /** Requests answered 200 per second. */
         public double rps() {
-            return completed / seconds;
+            return ok() / seconds;
         }
 
         public double percentileMillis(double p) {

@@ -56,6 +56,7 @@ class HttpLoadTest {
                 HttpLoad.Result r = load.fixedRate("/ok", i -> BODY, 2000, 1, "application/json");
                 assertEquals(2000, r.completed(), "phase " + phase);
                 assertEquals(0, r.errors(), "phase " + phase);
+                assertEquals(2000, r.ok(), "phase " + phase);
                 assertEquals(2000, r.latencyMicros().getTotalCount());
             }
             HttpLoad.Result max = load.maxRate("/ok", i -> BODY, 16, 0.5, "application/json");
@@ -118,6 +119,8 @@ class HttpLoadTest {
             HttpLoad.Result r = load.fixedRate("/fail", i -> BODY, 200, 0.5, "application/json");
             assertEquals(100, r.completed());
             assertEquals(100, r.errors());
+            assertEquals(0, r.ok());
+            assertEquals(0.0, r.rps(), "a rejected request is no throughput");
         }
     }
 
