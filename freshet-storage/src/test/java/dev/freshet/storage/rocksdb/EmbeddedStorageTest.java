@@ -70,4 +70,33 @@ class EmbeddedStorageTest {
         assertTrue(e.getMessage().contains("format 2"), e.getMessage());
         assertTrue(e.getMessage().contains("reads format 1"), e.getMessage());
     }
+
+    /**
+     * Flushes and compactions run at nice 19 (Linux): on a small box they would otherwise take the
+     * cores from the HTTP loops and the engine exactly when ingest is heaviest.
+     */
+    @Test
+    void backgroundFlushAndCompactionThreadsRunAtTheLowestCpuPriority() throws Exception {
+        Path tasks = Path.of("/proc/self/task");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(tasks), "needs Linux /proc");
+        try (EmbeddedStorage s = EmbeddedStorage.open(dir); org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions()) {
+            for (int round = 0; round < 2; round++) {
+                s.eventLog().append("s", List.of(new byte[4096], new byte[4096])).join();
+                s.db().flush(flush.setWaitForFlush(true), s.family(RocksDbTuning.LOG)); // a job of the flush pool
+            }
+            s.db().compactRange(s.family(RocksDbTuning.LOG)); // a job of the compaction pool
+            Map<String, Integer> nice = new java.util.TreeMap<>();
+            try (var threads = java.nio.file.Files.list(tasks)) {
+                for (Path t : threads.toList()) {
+                    String name = java.nio.file.Files.readString(t.resolve("comm")).strip();
+                    if (name.startsWith("rocksdb:high") || name.startsWith("rocksdb:low")) {
+                        String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        nice.merge(name.replaceAll("[0-9]+$", ""), Integer.parseInt(f[16]), Math::min); // field 19: nice
+                    }
+                }
+            }
+            assertEquals(Map.of("rocksdb:high", 19, "rocksdb:low", 19), nice);
+        }
+    }
 }
