@@ -60,6 +60,13 @@ public final class HllDistinctAggregator implements ObjectAggregator {
     }
 
     @Override
+    public Object recycle(Object ir) {
+        HllUnion u = (HllUnion) ir;
+        u.reset();
+        return u;
+    }
+
+    @Override
     public void result(Object ir, boolean windowHasEvents, FeatureVector out, int index, long eventTime) {
         out.setLong(index, ir == null ? 0 : Math.round(((HllUnion) ir).getEstimate()), eventTime);
     }

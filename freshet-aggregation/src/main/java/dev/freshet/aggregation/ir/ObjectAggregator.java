@@ -37,6 +37,16 @@ public interface ObjectAggregator {
         return 0;
     }
 
+    /**
+     * Empties a read-time merge result so the next read can merge into it instead of allocating a
+     * new one: returns the emptied IR, which must then behave exactly like {@code null} in
+     * {@link #merge} and {@link #result}, or null when this aggregation does not reuse its results
+     * (the default). Called only on IRs a reader created by merging into null, never on tile state.
+     */
+    default Object recycle(Object ir) {
+        return null;
+    }
+
     /** Approximate heap bytes held by {@code ir}, for state-size reporting. */
     long sizeBytes(Object ir);
 }

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Per-reader scratch for read-time merges: one tile-shaped accumulator plus per-feature "window has
- * events" and "latest event time" trackers. Reused across reads; not thread-safe.
+ * events" and "latest event time" trackers. Reused across reads; not thread-safe. The object results
+ * of one read (merged sketches) stay here and are emptied for the next read, not reallocated.
  */
 public final class ReadScratch {
     final long[] tile;
@@ -20,7 +21,7 @@ public final class ReadScratch {
     }
 
     void reset(TileLayout layout) {
-        layout.init(tile, 0, objects, 0, 0);
+        layout.initReadAccumulator(tile, objects);
         Arrays.fill(events, 0);
         Arrays.fill(maxTime, Long.MIN_VALUE);
     }
@@ -34,6 +35,5 @@ public final class ReadScratch {
             layout.result(i, tile, 0, objects, 0, has, out,
                     has ? maxTime[i] : dev.freshet.aggregation.FeatureVector.NO_TIMESTAMP);
         }
-        Arrays.fill(objects, null);
     }
 }

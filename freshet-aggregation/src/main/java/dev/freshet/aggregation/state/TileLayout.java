@@ -143,6 +143,21 @@ public final class TileLayout {
         }
     }
 
+    /**
+     * Empties a read accumulator for the next read: the header and slots as {@link #init} leaves
+     * them, and each object result emptied for reuse ({@link ObjectAggregator#recycle}) or null.
+     */
+    public void initReadAccumulator(long[] d, Object[] objs) {
+        System.arraycopy(emptyTile, 0, d, 0, stride);
+        for (int i = 0; i < objectAggs.length; i++) {
+            if (objectAggs[i] != null) {
+                int at = objectIndex[i];
+                Object ir = objs[at];
+                objs[at] = ir == null ? null : objectAggs[i].recycle(ir);
+            }
+        }
+    }
+
     /** Loads the object IRs of a tile an update will dereference (see {@link ObjectAggregator#touch}). */
     public long touchObjects(Object[] objs, int objBase) {
         long sink = 0;
