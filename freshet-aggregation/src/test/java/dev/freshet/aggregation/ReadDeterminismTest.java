@@ -26,10 +26,7 @@ class ReadDeterminismTest {
 
     @Test
     void twoTablesFedTheSameEventsReadIdenticallyForEveryFunction() {
-        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1_000));
-        cases.addAll(OracleHarness.allFunctions("hopping", 3_000, 1));
-        cases.addAll(OracleHarness.allFunctions("session", 1_500, 0));
-        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        List<OracleHarness.Case> cases = everyFunctionAndWindowKind();
         CompiledView view = OracleHarness.compile(cases);
         List<TestEvent> stream = TestStreams.generate(77, 400, 3, 0, 300, 3_000, 40_000);
         TileTable a = new TileTable(view, 4);
@@ -69,19 +66,11 @@ class ReadDeterminismTest {
      */
     @Test
     void aReaderReusedAcrossKeysAndTimesReadsLikeAFreshOne() {
-        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1_000));
-        cases.addAll(OracleHarness.allFunctions("hopping", 3_000, 1));
-        cases.addAll(OracleHarness.allFunctions("session", 1_500, 0));
-        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        List<OracleHarness.Case> cases = everyFunctionAndWindowKind();
         CompiledView view = OracleHarness.compile(cases);
         TileTable table = new TileTable(view, 16);
-        TestRow row = new TestRow(null);
-        long last = Long.MIN_VALUE;
         // 8 cards, 3,000 events in ~60 s: a 10-second window holds ~60 of a card's values
-        for (TestEvent e : OracleHarness.applicationOrder(TestStreams.generate(79, 3_000, 8, 0, 20, 3_000, 40_000))) {
-            table.apply(row.reset(e.values()), e.seq());
-            last = Math.max(last, (Long) e.get(TestStreams.EVENT_TIME));
-        }
+        long last = feed(table, TestStreams.generate(79, 3_000, 8, 0, 20, 3_000, 40_000));
         TileTable.Reader reused = table.newReader();
         FeatureVector a = new FeatureVector(cases.size());
         FeatureVector b = new FeatureVector(cases.size());
@@ -107,18 +96,10 @@ class ReadDeterminismTest {
      */
     @Test
     void readingOneFeatureSkipsOtherGroupsAndReadsItExactly() {
-        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1_000));
-        cases.addAll(OracleHarness.allFunctions("hopping", 3_000, 1));
-        cases.addAll(OracleHarness.allFunctions("session", 1_500, 0));
-        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        List<OracleHarness.Case> cases = everyFunctionAndWindowKind();
         CompiledView view = OracleHarness.compile(cases);
         TileTable table = new TileTable(view, 4);
-        TestRow row = new TestRow(null);
-        long last = Long.MIN_VALUE;
-        for (TestEvent e : OracleHarness.applicationOrder(TestStreams.generate(78, 400, 3, 0, 300, 3_000, 40_000))) {
-            table.apply(row.reset(e.values()), e.seq());
-            last = Math.max(last, (Long) e.get(TestStreams.EVENT_TIME));
-        }
+        long last = feed(table, TestStreams.generate(78, 400, 3, 0, 300, 3_000, 40_000));
         FeatureVector all = new FeatureVector(cases.size());
         int skipped = 0;
         for (long t : new long[] {last + 1, last + 2_000}) {
@@ -171,5 +152,25 @@ class ReadDeterminismTest {
             }
             assertEquals(first, Double.doubleToRawLongBits((Double) g.value("c", 10_000, name)), name + " of the twin table");
         }
+    }
+
+    /** Every function over a hopping, an exact sliding, a session and a lifetime window. */
+    private static List<OracleHarness.Case> everyFunctionAndWindowKind() {
+        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1_000));
+        cases.addAll(OracleHarness.allFunctions("hopping", 3_000, 1));
+        cases.addAll(OracleHarness.allFunctions("session", 1_500, 0));
+        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        return cases;
+    }
+
+    /** Applies {@code stream} in application order; returns its latest event time. */
+    private static long feed(TileTable table, List<TestEvent> stream) {
+        TestRow row = new TestRow(null);
+        long last = Long.MIN_VALUE;
+        for (TestEvent e : OracleHarness.applicationOrder(stream)) {
+            table.apply(row.reset(e.values()), e.seq());
+            last = Math.max(last, (Long) e.get(TestStreams.EVENT_TIME));
+        }
+        return last;
     }
 }
