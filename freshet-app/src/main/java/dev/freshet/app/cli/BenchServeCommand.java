@@ -2,7 +2,7 @@ package dev.freshet.app.cli;
 
 import dev.freshet.app.FileTrees;
 import dev.freshet.app.bench.HttpLoad;
-import dev.freshet.app.bench.ThreadCpu;
+import dev.freshet.app.bench.ThreadCost;
 import dev.freshet.app.bench.JitActivity;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.ServeCommand;
@@ -102,12 +102,13 @@ public final class BenchServeCommand implements Callable<Integer> {
                 log.println("phase 1: batched ingest, closed loop, " + ingestInFlight + " requests in flight, " + batch + " events each");
                 log.flush();
                 long ingestStart = System.nanoTime();
-                ThreadCpu ingestLoops = ThreadCpu.since(EVENT_LOOPS);
-                ThreadCpu ingestEngine = ThreadCpu.since(ENGINE);
+                ThreadCost ingestLoops = ThreadCost.since(EVENT_LOOPS);
+                ThreadCost ingestEngine = ThreadCost.since(ENGINE);
                 HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
                 double ingestRate = in.rps() * batch;
                 double ingested = in.ok() * (double) batch; // rejected requests (429) are not ingested
                 double httpCpu = ingestLoops.microsPer(ingested); // before the drain: the loops' share of ingesting only
+                double httpAlloc = ingestLoops.bytesPer(ingested);
                 // Acknowledged means durable; application may lag behind. Wait for it, so the serving
                 // phases do not share the cores with the backlog, and report the rate including it.
                 long logEnd = server.engine().stats().sources().get("transactions").logEndOffset();
@@ -120,6 +121,8 @@ public final class BenchServeCommand implements Callable<Integer> {
                 result.put("ingest_errors", in.errors());
                 result.put("ingest_http_cpu_us_per_event", cpu(httpCpu));
                 result.put("ingest_engine_cpu_us_per_event", cpu(ingestEngine.microsPer(ingested)));
+                result.put("ingest_http_alloc_bytes_per_event", bytes(httpAlloc));
+                result.put("ingest_engine_alloc_bytes_per_event", bytes(ingestEngine.bytesPer(ingested)));
                 result.put("ingest_in_flight", ingestInFlight);
 
                 Buffer[] reads = new Buffer[1024];
@@ -135,9 +138,10 @@ public final class BenchServeCommand implements Callable<Integer> {
                 result.put("warmup_read_seconds", round(readWarmup));
                 log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
                 log.flush();
-                ThreadCpu serveLoops = ThreadCpu.since(EVENT_LOOPS);
+                ThreadCost serveLoops = ThreadCost.since(EVENT_LOOPS);
                 HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
                 double serveCpu = serveLoops.microsPer(fixed.ok());
+                double serveAlloc = serveLoops.bytesPer(fixed.ok());
                 log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors)%n", fixed.percentileMillis(50),
                         fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100), fixed.completed(), fixed.errors());
                 result.put("serve_rate", rate);
@@ -146,9 +150,10 @@ public final class BenchServeCommand implements Callable<Integer> {
                 result.put("serve_p999_ms", round(fixed.percentileMillis(99.9)));
                 result.put("serve_errors", fixed.errors());
                 result.put("serve_server_cpu_us_per_request", cpu(serveCpu));
+                result.put("serve_server_alloc_bytes_per_request", bytes(serveAlloc));
                 log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
                 log.flush();
-                ThreadCpu maxLoops = ThreadCpu.since(EVENT_LOOPS);
+                ThreadCost maxLoops = ThreadCost.since(EVENT_LOOPS);
                 HttpLoad.Result max = load.maxRate("/v1/features", i -> reads[i % reads.length], 64, seconds, "application/json");
                 double maxCpu = maxLoops.microsPer(max.ok());
                 log.printf("  %.0f req/s (p99 %.3f ms, %d errors)%n", max.rps(), max.percentileMillis(99), max.errors());
@@ -173,7 +178,7 @@ public final class BenchServeCommand implements Callable<Integer> {
                 log.flush();
                 server.freshness().acceptToVisible(); // reset both interval histograms
                 server.freshness().durableToVisible();
-                ThreadCpu freshEngine = ThreadCpu.since(ENGINE);
+                ThreadCost freshEngine = ThreadCost.since(ENGINE);
                 HttpLoad.Result fresh = load.fixedRate(live, i -> small[i % small.length], half, seconds, "application/x-ndjson");
                 Histogram accept = server.freshness().acceptToVisible();
                 Histogram durable = server.freshness().durableToVisible();
@@ -247,6 +252,11 @@ public final class BenchServeCommand implements Callable<Integer> {
     /** A CPU-per-unit figure for the JSON: null where the JVM does not measure thread CPU time. */
     private static Double cpu(double micros) {
         return Double.isNaN(micros) ? null : round(micros);
+    }
+
+    /** A bytes-per-unit figure for the JSON: null where the JVM does not measure thread allocation. */
+    private static Long bytes(double perUnit) {
+        return Double.isNaN(perUnit) ? null : Math.round(perUnit);
     }
 
     private static double round(double v) {

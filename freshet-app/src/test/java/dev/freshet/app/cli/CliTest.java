@@ -126,7 +126,8 @@ class CliTest {
         assertEquals(dataBefore, benchServeDirectories(), "the benchmark's data directory is removed at the end");
         assertTrue(json.get("freshness_batches").asLong() > 0, json.toString());
         for (String field : List.of("ingest_http_cpu_us_per_event", "ingest_engine_cpu_us_per_event", "serve_server_cpu_us_per_request",
-                "serve_max_server_cpu_us_per_request", "freshness_engine_cpu_us_per_event")) {
+                "serve_max_server_cpu_us_per_request", "freshness_engine_cpu_us_per_event", "ingest_http_alloc_bytes_per_event",
+                "ingest_engine_alloc_bytes_per_event", "serve_server_alloc_bytes_per_request")) {
             assertTrue(json.get(field).asDouble() > 0, field + " in " + json);
         }
     }
