@@ -255,6 +255,34 @@ class EmbeddedServerE2ETest {
                 Arguments.of("feast: nested value", "/get-online-features", "application/json", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":{\"card_id\":[{\"a\":1}]}}", 400));
     }
 
+    /**
+     * Bodies sent without Content-Length (chunked) are read whole; past the body limit (64 KiB
+     * here) they are refused with 413 while they stream in, and the server keeps serving.
+     */
+    @Test
+    void chunkedBodiesAreReadWholeAndRefusedPastTheLimit() throws Exception {
+        String events = "[" + String.join(",", java.util.Collections.nCopies(40, txn("chunked", 2, "USD", T0 - 10))) + "]";
+        assertTrue(events.length() > 4096 && events.length() < 64 * 1024, "several chunks, under the limit");
+        Resp ok = postChunked("/v1/sources/transactions/events?wait=applied", events);
+        assertEquals(200, ok.status(), ok.body().toString());
+        assertEquals(40, ok.body().get("accepted").asInt(), ok.body().toString());
+        Resp big = postChunked("/v1/sources/transactions/events", "[" + "\"x\",".repeat(40_000) + "1]");
+        assertEquals(413, big.status(), big.body().toString());
+        assertEquals("application/problem+json", big.contentType());
+        assertTrue(big.body().get("detail").asText().contains("larger than 65536 bytes"), big.body().toString());
+        clock.advance(1);
+        assertEquals(40, value(features("chunked"), "card_txn:txn_count_lifetime").asInt(), "the accepted chunked batch, once");
+    }
+
+    Resp postChunked(String path, String body) throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))) // length unknown: chunked
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Resp(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), json.readTree(r.body()));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     void badInputGetsAClearErrorAndLosesNothing(String name, String path, String contentType, String body, int status) throws Exception {

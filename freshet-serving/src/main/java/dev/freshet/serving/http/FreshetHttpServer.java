@@ -31,7 +31,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -165,7 +164,7 @@ public final class FreshetHttpServer implements AutoCloseable {
 
     private Router router() {
         Router r = Router.router(vertx);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()).setHandleFileUploads(false);
+        BodyBytes body = new BodyBytes(options.maxBodyBytes());
         r.get("/health").handler(ctx -> json(ctx, 200, "{\"status\":\"UP\"}"));
         r.get("/ready").handler(ctx -> {
             if (engine.isReady()) {
@@ -232,7 +231,7 @@ public final class FreshetHttpServer implements AutoCloseable {
                     + "application/x-ndjson (one event per line), got '" + (type == null ? "" : type) + "'", null);
             return;
         }
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] body = BodyBytes.of(ctx);
         EventBatch batch = new EventBatch(spec.schema(), 64);
         EventParser.Result result;
         try {
@@ -323,7 +322,7 @@ public final class FreshetHttpServer implements AutoCloseable {
 
     private void features(RoutingContext ctx, boolean feast) {
         long start = System.nanoTime();
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] body = BodyBytes.of(ctx);
         try {
             long now = clock.millis();
             byte[] out = feast ? api.feast(body, now) : api.features(body, now);
@@ -336,7 +335,7 @@ public final class FreshetHttpServer implements AutoCloseable {
     }
 
     private void submitTrainingSet(RoutingContext ctx) {
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] body = BodyBytes.of(ctx);
         try {
             TrainingSetJobs.Submitted job = trainingSets.submit(body);
             ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
