@@ -1,5 +1,6 @@
 package dev.freshet.app.demo;
 
+import dev.freshet.app.GracefulShutdown;
 import dev.freshet.app.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,29 +65,24 @@ public final class DemoCommand implements Callable<Integer> {
         Duration runFor = dev.freshet.model.Durations.parse(duration)
                 .orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(), "bad --duration " + duration));
         Path dir = data != null ? data : Files.createTempDirectory("freshet-demo-");
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread hook = new Thread(() -> stop.set(true));
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (ServeCommand.Running server = startOnFreePort(r, dir)) {
-            String base = "http://localhost:" + server.port();
-            out.printf("Freshet demo: serving %s at %s (data: %s%s)%n", repo, base, dir,
-                    data == null ? ", removed at exit; --data DIR keeps it" : "");
-            out.printf("  try: curl -s %s/v1/features -H 'Content-Type: application/json' -d '{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\"card-000001\",\"lat\":40.7,\"lon\":-74.0}]}'%n", base);
-            out.printf("  metrics: %s/metrics   health: %s/health%n%n", base, base);
+        // Ctrl-C stops the load; the server then closes and the temporary data goes before the JVM exits
+        try (GracefulShutdown shutdown = GracefulShutdown.install(Duration.ofMinutes(1))) {
+            try (ServeCommand.Running server = startOnFreePort(r, dir)) {
+                String base = "http://localhost:" + server.port();
+                out.printf("Freshet demo: serving %s at %s (data: %s%s)%n", repo, base, dir,
+                        data == null ? ", removed at exit; --data DIR keeps it" : "");
+                out.printf("  try: curl -s %s/v1/features -H 'Content-Type: application/json' -d '{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\"card-000001\",\"lat\":40.7,\"lon\":-74.0}]}'%n", base);
+                out.printf("  metrics: %s/metrics   health: %s/health%n%n", base, base);
+                out.flush();
+                run(base, runFor, shutdown::isRequested, out);
+            } finally {
+                if (data == null) {
+                    FileTrees.delete(dir); // the temporary directory this run made; --data keeps its directory
+                }
+            }
+            out.println("demo finished cleanly");
             out.flush();
-            run(base, runFor, stop, out);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // already shutting down: the hook has run
-            }
-            if (data == null) {
-                FileTrees.delete(dir); // the temporary directory this run made; --data keeps its directory
-            }
         }
-        out.println("demo finished cleanly");
-        out.flush();
         return 0;
     }
 
@@ -104,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void run(String base, Duration runFor, AtomicBoolean stop, PrintWriter out) throws Exception {
+    private void run(String base, Duration runFor, java.util.function.BooleanSupplier stop, PrintWriter out) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         TransactionGenerator gen = new TransactionGenerator(cards, Math.max(100, cards / 5), 7);
         ObjectMapper json = new ObjectMapper();
@@ -117,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         Histogram freshness = new Histogram(60_000_000, 3);
         Histogram serving = new Histogram(60_000_000, 3);
         int tick = 0;
-        while (!stop.get() && System.nanoTime() < end) {
+        while (!stop.getAsBoolean() && System.nanoTime() < end) {
             // ingest one batch; every 10th waits until applied, which measures accept-to-visible freshness
             boolean measure = tick % 10 == 0;
             long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.freshet.app.server;
 
+import dev.freshet.app.GracefulShutdown;
 import dev.freshet.aggregation.plan.CompiledView;
 import dev.freshet.engine.StreamingViews;
 import dev.freshet.engine.embedded.EmbeddedEngine;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,14 +63,14 @@ public final class ServeCommand implements Callable<Integer> {
         String tok = token != null ? token : System.getenv("FRESHET_TOKEN");
         ServerOptions options = ServerOptions.defaults(port).withBearerToken(tok).withEventLoops(eventLoops);
         Duration interval = dev.freshet.model.Durations.parse(checkpointInterval).orElse(Duration.ofSeconds(30));
-        try (Running running = Running.start(r, data, options, fsync, interval, Clock.systemUTC())) {
+        // closed in reverse order: the server (drain, final checkpoint) before the JVM may exit
+        try (GracefulShutdown shutdown = GracefulShutdown.install(Duration.ofMinutes(2));
+             Running running = Running.start(r, data, options, fsync, interval, Clock.systemUTC())) {
             out.printf("Freshet serving %s on http://localhost:%d (data: %s)%n", repo, running.port(), data.toAbsolutePath());
             out.printf("  POST /v1/sources/{source}/events   POST /v1/features   POST /get-online-features%n");
             out.printf("  GET  /health  /ready  /metrics%n");
             out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            shutdown.awaitRequest();
         }
         return 0;
     }
