@@ -22,4 +22,17 @@ public final class FileTrees {
             }
         }
     }
+
+    /** A new temporary directory, deleted with everything in it on {@link #close}. */
+    public static TempDir tempDir(String prefix) throws IOException {
+        return new TempDir(Files.createTempDirectory(prefix));
+    }
+
+    /** A temporary directory owned by a try-with-resources block. */
+    public record TempDir(Path path) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            delete(path);
+        }
+    }
 }

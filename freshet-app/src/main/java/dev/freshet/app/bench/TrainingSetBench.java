@@ -11,19 +11,16 @@ import dev.freshet.serving.features.FeaturePlan;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import dev.freshet.storage.rocksdb.StorageOptions;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Point-in-time training sets, Freshet against DuckDB: fraud events go into a fresh RocksDB event

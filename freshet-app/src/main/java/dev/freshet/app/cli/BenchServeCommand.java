@@ -2,16 +2,14 @@ package dev.freshet.app.cli;
 
 import dev.freshet.app.FileTrees;
 import dev.freshet.app.bench.HttpLoad;
-import dev.freshet.app.bench.ThreadCost;
 import dev.freshet.app.bench.JitActivity;
+import dev.freshet.app.bench.ThreadCost;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.ServeCommand;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.serving.http.ServerOptions;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import io.vertx.core.buffer.Buffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -74,140 +72,136 @@ public final class BenchServeCommand implements Callable<Integer> {
         if (r == null) {
             return 1;
         }
-        Path data = Files.createTempDirectory("freshet-bench-serve-");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "serve");
         ServerOptions options = new ServerOptions(0, null, 64 << 20, 100_000, 1_000, eventLoops);
-        try {
-            try (ServeCommand.Running server = ServeCommand.Running.start(r, data, options, fsync, Duration.ofMinutes(5), Clock.systemUTC());
-                 HttpLoad load = new HttpLoad(server.port(), 64)) {
-                server.engine().awaitReady().join();
-                TransactionGenerator gen = new TransactionGenerator(cards, Math.max(100, cards / 5), 11);
-                // Pre-generated ingest bodies (generation is not measured).
-                Buffer[] bodies = new Buffer[64];
-                for (int i = 0; i < bodies.length; i++) {
-                    bodies[i] = Buffer.buffer(gen.ndjson(batch, System.currentTimeMillis()));
-                }
-                String ingest = "/v1/sources/transactions/events";
-                // A cold JVM spends its first seconds compiling (the C2 thread took a third to most of a
-                // core through the first phases): warm each path up until compilation has settled, and
-                // drain what the ingest warm-up leaves to apply.
-                log.println("phase 0: warm-up ingest (until JIT compilation settles)");
-                log.flush();
-                double ingestWarmup = warmUp(log, warmupMaxSteps, () -> load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, 2,
-                        "application/x-ndjson"));
-                result.put("warmup_ingest_seconds", round(ingestWarmup));
-                long warmEnd = server.engine().stats().sources().get("transactions").logEndOffset();
-                server.engine().awaitApplied("transactions", warmEnd).join();
-                log.println("phase 1: batched ingest, closed loop, " + ingestInFlight + " requests in flight, " + batch + " events each");
-                log.flush();
-                long ingestStart = System.nanoTime();
-                ThreadCost ingestLoops = ThreadCost.since(EVENT_LOOPS);
-                ThreadCost ingestEngine = ThreadCost.since(ENGINE);
-                HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
-                double ingestRate = in.rps() * batch;
-                double ingested = in.ok() * (double) batch; // rejected requests (429) are not ingested
-                double httpCpu = ingestLoops.microsPer(ingested); // before the drain: the loops' share of ingesting only
-                double httpAlloc = ingestLoops.bytesPer(ingested);
-                // Acknowledged means durable; application may lag behind. Wait for it, so the serving
-                // phases do not share the cores with the backlog, and report the rate including it.
-                long logEnd = server.engine().stats().sources().get("transactions").logEndOffset();
-                server.engine().awaitApplied("transactions", logEnd).join();
-                double appliedRate = ingested / ((System.nanoTime() - ingestStart) / 1e9);
-                log.printf("  %.0f events/s acknowledged (%d requests, %d errors); %.0f events/s including applying them all%n",
-                        ingestRate, in.completed(), in.errors(), appliedRate);
-                result.put("ingest_events_per_second", Math.round(ingestRate));
-                result.put("ingest_applied_events_per_second", Math.round(appliedRate));
-                result.put("ingest_errors", in.errors());
-                result.put("ingest_http_cpu_us_per_event", cpu(httpCpu));
-                result.put("ingest_engine_cpu_us_per_event", cpu(ingestEngine.microsPer(ingested)));
-                result.put("ingest_http_alloc_bytes_per_event", bytes(httpAlloc));
-                result.put("ingest_engine_alloc_bytes_per_event", bytes(ingestEngine.bytesPer(ingested)));
-                result.put("ingest_in_flight", ingestInFlight);
-
-                Buffer[] reads = new Buffer[1024];
-                for (int i = 0; i < reads.length; i++) {
-                    reads[i] = Buffer.buffer("{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\""
-                            + gen.card((i * 7919) % cards) + "\",\"lat\":40.7,\"lon\":-74.0}]}");
-                }
-                log.println("phase 2: warm-up reads (until JIT compilation settles)");
-                log.flush();
-                load.fixedRate("/v1/features", i -> reads[i % reads.length], Math.min(rate, 5000), 2, "application/json");
-                double readWarmup = 2 + warmUp(log, warmupMaxSteps, () -> load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, 2,
-                        "application/json"));
-                result.put("warmup_read_seconds", round(readWarmup));
-                log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
-                log.flush();
-                ThreadCost serveLoops = ThreadCost.since(EVENT_LOOPS);
-                HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
-                double serveCpu = serveLoops.microsPer(fixed.ok());
-                double serveAlloc = serveLoops.bytesPer(fixed.ok());
-                log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors)%n", fixed.percentileMillis(50),
-                        fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100), fixed.completed(), fixed.errors());
-                result.put("serve_rate", rate);
-                result.put("serve_p50_ms", round(fixed.percentileMillis(50)));
-                result.put("serve_p99_ms", round(fixed.percentileMillis(99)));
-                result.put("serve_p999_ms", round(fixed.percentileMillis(99.9)));
-                result.put("serve_errors", fixed.errors());
-                result.put("serve_server_cpu_us_per_request", cpu(serveCpu));
-                result.put("serve_server_alloc_bytes_per_request", bytes(serveAlloc));
-                log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
-                log.flush();
-                ThreadCost maxLoops = ThreadCost.since(EVENT_LOOPS);
-                HttpLoad.Result max = load.maxRate("/v1/features", i -> reads[i % reads.length], 64, seconds, "application/json");
-                double maxCpu = maxLoops.microsPer(max.ok());
-                log.printf("  %.0f req/s (p99 %.3f ms, %d errors)%n", max.rps(), max.percentileMillis(99), max.errors());
-                result.put("serve_max_rps", Math.round(max.rps()));
-                result.put("serve_max_server_cpu_us_per_request", cpu(maxCpu));
-
-                Buffer[] small = new Buffer[64];
-                for (int i = 0; i < small.length; i++) {
-                    small[i] = Buffer.buffer(gen.ndjson(freshnessBatch, System.currentTimeMillis()));
-                }
-                double freshEvents = freshnessRate > 0 ? freshnessRate : ingestRate / 2;
-                int half = (int) Math.max(1, freshEvents / freshnessBatch);
-                String live = ingest + "?wait=applied";
-                log.printf("phase 5: warm-up freshness: %d ingest requests/s of %d events with wait=applied (%s)%n", half,
-                        freshnessBatch, freshnessRate > 0 ? "--freshness-rate" : "half the maximum");
-                log.flush();
-                // Until now the compiled code saw reads only: ingest with a query string deoptimises
-                // shared Vert.x/Netty paths, and recompiling them would share the cores with the measurement.
-                result.put("warmup_freshness_seconds", round(warmUp(log, warmupMaxSteps,
-                        () -> load.fixedRate(live, i -> small[i % small.length], half, 2, "application/x-ndjson"))));
-                log.println("phase 6: freshness, accept to visible");
-                log.flush();
-                server.freshness().acceptToVisible(); // reset both interval histograms
-                server.freshness().durableToVisible();
-                ThreadCost freshEngine = ThreadCost.since(ENGINE);
-                HttpLoad.Result fresh = load.fixedRate(live, i -> small[i % small.length], half, seconds, "application/x-ndjson");
-                Histogram accept = server.freshness().acceptToVisible();
-                Histogram durable = server.freshness().durableToVisible();
-                log.printf("  accept to visible (engine, per batch): p50 %.3f ms, p99 %.3f ms; durable to visible: p50 %.3f ms, p99 %.3f ms%n",
-                        millis(accept, 50), millis(accept, 99), millis(durable, 50), millis(durable, 99));
-                log.printf("  wait=applied round trip (HTTP + log + fsync + apply): p50 %.3f ms, p99 %.3f ms (%d errors)%n",
-                        fresh.percentileMillis(50), fresh.percentileMillis(99), fresh.errors());
-                result.put("freshness_p50_ms", round(millis(accept, 50)));
-                result.put("freshness_p99_ms", round(millis(accept, 99)));
-                result.put("freshness_durable_to_visible_p99_ms", round(millis(durable, 99)));
-                result.put("freshness_batches", accept.getTotalCount());
-                result.put("freshness_offered_events_per_second", (long) half * freshnessBatch);
-                result.put("freshness_batch_events", freshnessBatch);
-                result.put("freshness_engine_cpu_us_per_event",
-                        cpu(freshEngine.microsPer(fresh.ok() * (double) freshnessBatch)));
-                result.put("freshness_definition", "per logged batch, on the engine's monotonic clock: from stamping the accept time"
-                        + " (before the log write and fsync " + fsync + ") to visible to reads; durable_to_visible starts at the"
-                        + " log's acknowledgement; at freshness_offered_events_per_second (by default half the maximum acknowledged ingest rate)"
-                        + " in requests of freshness_batch_events events");
-                result.put("ingest_wait_applied_p50_ms", round(fresh.percentileMillis(50)));
-                result.put("ingest_wait_applied_p99_ms", round(fresh.percentileMillis(99)));
-                result.put("cards", cards);
-                result.put("server_event_loops", options.effectiveEventLoops());
-                result.put("fsync", fsync.name());
-                result.put("cpus", Runtime.getRuntime().availableProcessors());
-                result.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
+        try (FileTrees.TempDir data = FileTrees.tempDir("freshet-bench-serve-"); // a run writes hundreds of MB of log
+             ServeCommand.Running server = ServeCommand.Running.start(r, data.path(), options, fsync, Duration.ofMinutes(5), Clock.systemUTC());
+             HttpLoad load = new HttpLoad(server.port(), 64)) {
+            server.engine().awaitReady().join();
+            TransactionGenerator gen = new TransactionGenerator(cards, Math.max(100, cards / 5), 11);
+            // Pre-generated ingest bodies (generation is not measured).
+            Buffer[] bodies = new Buffer[64];
+            for (int i = 0; i < bodies.length; i++) {
+                bodies[i] = Buffer.buffer(gen.ndjson(batch, System.currentTimeMillis()));
             }
-        } finally {
-            FileTrees.delete(data); // a run writes hundreds of MB of log
+            String ingest = "/v1/sources/transactions/events";
+            // A cold JVM spends its first seconds compiling (the C2 thread took a third to most of a
+            // core through the first phases): warm each path up until compilation has settled, and
+            // drain what the ingest warm-up leaves to apply.
+            log.println("phase 0: warm-up ingest (until JIT compilation settles)");
+            log.flush();
+            double ingestWarmup = warmUp(log, warmupMaxSteps, () -> load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, 2,
+                    "application/x-ndjson"));
+            result.put("warmup_ingest_seconds", round(ingestWarmup));
+            long warmEnd = server.engine().stats().sources().get("transactions").logEndOffset();
+            server.engine().awaitApplied("transactions", warmEnd).join();
+            log.println("phase 1: batched ingest, closed loop, " + ingestInFlight + " requests in flight, " + batch + " events each");
+            log.flush();
+            long ingestStart = System.nanoTime();
+            ThreadCost ingestLoops = ThreadCost.since(EVENT_LOOPS);
+            ThreadCost ingestEngine = ThreadCost.since(ENGINE);
+            HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
+            double ingestRate = in.rps() * batch;
+            double ingested = in.ok() * (double) batch; // rejected requests (429) are not ingested
+            double httpCpu = ingestLoops.microsPer(ingested); // before the drain: the loops' share of ingesting only
+            double httpAlloc = ingestLoops.bytesPer(ingested);
+            // Acknowledged means durable; application may lag behind. Wait for it, so the serving
+            // phases do not share the cores with the backlog, and report the rate including it.
+            long logEnd = server.engine().stats().sources().get("transactions").logEndOffset();
+            server.engine().awaitApplied("transactions", logEnd).join();
+            double appliedRate = ingested / ((System.nanoTime() - ingestStart) / 1e9);
+            log.printf("  %.0f events/s acknowledged (%d requests, %d errors); %.0f events/s including applying them all%n",
+                    ingestRate, in.completed(), in.errors(), appliedRate);
+            result.put("ingest_events_per_second", Math.round(ingestRate));
+            result.put("ingest_applied_events_per_second", Math.round(appliedRate));
+            result.put("ingest_errors", in.errors());
+            result.put("ingest_http_cpu_us_per_event", cpu(httpCpu));
+            result.put("ingest_engine_cpu_us_per_event", cpu(ingestEngine.microsPer(ingested)));
+            result.put("ingest_http_alloc_bytes_per_event", bytes(httpAlloc));
+            result.put("ingest_engine_alloc_bytes_per_event", bytes(ingestEngine.bytesPer(ingested)));
+            result.put("ingest_in_flight", ingestInFlight);
+
+            Buffer[] reads = new Buffer[1024];
+            for (int i = 0; i < reads.length; i++) {
+                reads[i] = Buffer.buffer("{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\""
+                        + gen.card((i * 7919) % cards) + "\",\"lat\":40.7,\"lon\":-74.0}]}");
+            }
+            log.println("phase 2: warm-up reads (until JIT compilation settles)");
+            log.flush();
+            load.fixedRate("/v1/features", i -> reads[i % reads.length], Math.min(rate, 5000), 2, "application/json");
+            double readWarmup = 2 + warmUp(log, warmupMaxSteps, () -> load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, 2,
+                    "application/json"));
+            result.put("warmup_read_seconds", round(readWarmup));
+            log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
+            log.flush();
+            ThreadCost serveLoops = ThreadCost.since(EVENT_LOOPS);
+            HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
+            double serveCpu = serveLoops.microsPer(fixed.ok());
+            double serveAlloc = serveLoops.bytesPer(fixed.ok());
+            log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors)%n", fixed.percentileMillis(50),
+                    fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100), fixed.completed(), fixed.errors());
+            result.put("serve_rate", rate);
+            result.put("serve_p50_ms", round(fixed.percentileMillis(50)));
+            result.put("serve_p99_ms", round(fixed.percentileMillis(99)));
+            result.put("serve_p999_ms", round(fixed.percentileMillis(99.9)));
+            result.put("serve_errors", fixed.errors());
+            result.put("serve_server_cpu_us_per_request", cpu(serveCpu));
+            result.put("serve_server_alloc_bytes_per_request", bytes(serveAlloc));
+            log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
+            log.flush();
+            ThreadCost maxLoops = ThreadCost.since(EVENT_LOOPS);
+            HttpLoad.Result max = load.maxRate("/v1/features", i -> reads[i % reads.length], 64, seconds, "application/json");
+            double maxCpu = maxLoops.microsPer(max.ok());
+            log.printf("  %.0f req/s (p99 %.3f ms, %d errors)%n", max.rps(), max.percentileMillis(99), max.errors());
+            result.put("serve_max_rps", Math.round(max.rps()));
+            result.put("serve_max_server_cpu_us_per_request", cpu(maxCpu));
+
+            Buffer[] small = new Buffer[64];
+            for (int i = 0; i < small.length; i++) {
+                small[i] = Buffer.buffer(gen.ndjson(freshnessBatch, System.currentTimeMillis()));
+            }
+            double freshEvents = freshnessRate > 0 ? freshnessRate : ingestRate / 2;
+            int half = (int) Math.max(1, freshEvents / freshnessBatch);
+            String live = ingest + "?wait=applied";
+            log.printf("phase 5: warm-up freshness: %d ingest requests/s of %d events with wait=applied (%s)%n", half,
+                    freshnessBatch, freshnessRate > 0 ? "--freshness-rate" : "half the maximum");
+            log.flush();
+            // Until now the compiled code saw reads only: ingest with a query string deoptimises
+            // shared Vert.x/Netty paths, and recompiling them would share the cores with the measurement.
+            result.put("warmup_freshness_seconds", round(warmUp(log, warmupMaxSteps,
+                    () -> load.fixedRate(live, i -> small[i % small.length], half, 2, "application/x-ndjson"))));
+            log.println("phase 6: freshness, accept to visible");
+            log.flush();
+            server.freshness().acceptToVisible(); // reset both interval histograms
+            server.freshness().durableToVisible();
+            ThreadCost freshEngine = ThreadCost.since(ENGINE);
+            HttpLoad.Result fresh = load.fixedRate(live, i -> small[i % small.length], half, seconds, "application/x-ndjson");
+            Histogram accept = server.freshness().acceptToVisible();
+            Histogram durable = server.freshness().durableToVisible();
+            log.printf("  accept to visible (engine, per batch): p50 %.3f ms, p99 %.3f ms; durable to visible: p50 %.3f ms, p99 %.3f ms%n",
+                    millis(accept, 50), millis(accept, 99), millis(durable, 50), millis(durable, 99));
+            log.printf("  wait=applied round trip (HTTP + log + fsync + apply): p50 %.3f ms, p99 %.3f ms (%d errors)%n",
+                    fresh.percentileMillis(50), fresh.percentileMillis(99), fresh.errors());
+            result.put("freshness_p50_ms", round(millis(accept, 50)));
+            result.put("freshness_p99_ms", round(millis(accept, 99)));
+            result.put("freshness_durable_to_visible_p99_ms", round(millis(durable, 99)));
+            result.put("freshness_batches", accept.getTotalCount());
+            result.put("freshness_offered_events_per_second", (long) half * freshnessBatch);
+            result.put("freshness_batch_events", freshnessBatch);
+            result.put("freshness_engine_cpu_us_per_event",
+                    cpu(freshEngine.microsPer(fresh.ok() * (double) freshnessBatch)));
+            result.put("freshness_definition", "per logged batch, on the engine's monotonic clock: from stamping the accept time"
+                    + " (before the log write and fsync " + fsync + ") to visible to reads; durable_to_visible starts at the"
+                    + " log's acknowledgement; at freshness_offered_events_per_second (by default half the maximum acknowledged ingest rate)"
+                    + " in requests of freshness_batch_events events");
+            result.put("ingest_wait_applied_p50_ms", round(fresh.percentileMillis(50)));
+            result.put("ingest_wait_applied_p99_ms", round(fresh.percentileMillis(99)));
+            result.put("cards", cards);
+            result.put("server_event_loops", options.effectiveEventLoops());
+            result.put("fsync", fsync.name());
+            result.put("cpus", Runtime.getRuntime().availableProcessors());
+            result.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
         }
         harness.printResult(result);
         return 0;

@@ -76,9 +76,9 @@ public final class TrainingSetCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Path temp = Files.createTempDirectory("freshet-training-set");
-        try (EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults())) {
-            TrainingSetBuilder builder = new TrainingSetBuilder(r, storage.eventLog(), temp, memoryLimit, expectedKeys);
+        try (FileTrees.TempDir temp = FileTrees.tempDir("freshet-training-set");
+             EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults())) {
+            TrainingSetBuilder builder = new TrainingSetBuilder(r, storage.eventLog(), temp.path(), memoryLimit, expectedKeys);
             ProgressBar bar = new ProgressBar(err, "training set");
             TrainingSetBuilder.Result result = builder.build(
                     new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r), this.out, partitions, threads), bar::update);
@@ -91,8 +91,6 @@ public final class TrainingSetCommand implements Callable<Integer> {
             err.println("data directory " + data + " is in use (is `freshet serve` running on it?): use POST /v1/training-sets on the server instead");
         } catch (SpineException | IllegalArgumentException | RequestException e) {
             err.println("training-set: " + e.getMessage());
-        } finally {
-            FileTrees.delete(temp);
         }
         err.flush();
         return 1;

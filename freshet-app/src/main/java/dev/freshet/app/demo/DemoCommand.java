@@ -1,9 +1,9 @@
 package dev.freshet.app.demo;
 
-import dev.freshet.app.GracefulShutdown;
-import dev.freshet.app.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshet.app.FileTrees;
+import dev.freshet.app.GracefulShutdown;
 import dev.freshet.app.cli.RepositoryOptions;
 import dev.freshet.app.server.ServeCommand;
 import dev.freshet.model.FeatureRepository;
@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,21 +63,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Duration runFor = dev.freshet.model.Durations.parse(duration)
                 .orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(), "bad --duration " + duration));
-        Path dir = data != null ? data : Files.createTempDirectory("freshet-demo-");
         // Ctrl-C stops the load; the server then closes and the temporary data goes before the JVM exits
         try (GracefulShutdown shutdown = GracefulShutdown.install(Duration.ofMinutes(1))) {
-            try (ServeCommand.Running server = startOnFreePort(r, dir)) {
+            // a temporary directory unless --data names one to keep (a null resource is not closed)
+            try (FileTrees.TempDir temp = data == null ? FileTrees.tempDir("freshet-demo-") : null;
+                 ServeCommand.Running server = startOnFreePort(r, temp == null ? data : temp.path())) {
                 String base = "http://localhost:" + server.port();
-                out.printf("Freshet demo: serving %s at %s (data: %s%s)%n", repo, base, dir,
-                        data == null ? ", removed at exit; --data DIR keeps it" : "");
+                out.printf("Freshet demo: serving %s at %s (data: %s%s)%n", repo, base, server.storage().dataDir(),
+                        temp == null ? "" : ", removed at exit; --data DIR keeps it");
                 out.printf("  try: curl -s %s/v1/features -H 'Content-Type: application/json' -d '{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\"card-000001\",\"lat\":40.7,\"lon\":-74.0}]}'%n", base);
                 out.printf("  metrics: %s/metrics   health: %s/health%n%n", base, base);
                 out.flush();
                 run(base, runFor, shutdown::isRequested, out);
-            } finally {
-                if (data == null) {
-                    FileTrees.delete(dir); // the temporary directory this run made; --data keeps its directory
-                }
             }
             out.println("demo finished cleanly");
             out.flush();

@@ -1,7 +1,7 @@
 package dev.freshet.app.server;
 
-import dev.freshet.app.GracefulShutdown;
 import dev.freshet.aggregation.plan.CompiledView;
+import dev.freshet.app.GracefulShutdown;
 import dev.freshet.engine.StreamingViews;
 import dev.freshet.engine.embedded.EmbeddedEngine;
 import dev.freshet.engine.embedded.EngineOptions;
