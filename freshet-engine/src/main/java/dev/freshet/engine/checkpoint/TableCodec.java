@@ -15,9 +15,9 @@ import java.util.zip.CRC32C;
  * layout; golden files in the test resources pin every version, which must keep decoding.
  *
  * <pre>
- * version 1 (all integers little-endian; varint = unsigned LEB128; string = varint length + UTF-8)
+ * version 2 (all integers little-endian; varint = unsigned LEB128; string = varint length + UTF-8)
  *   magic        8 bytes  "FRSHTBL1"
- *   version      int32    1
+ *   version      int32    2 (or 1)
  *   view         string   view name
  *   fingerprint  string   CompiledView.fingerprint() of the layout that wrote it
  *   keys         varint   number of keys
@@ -30,11 +30,18 @@ import java.util.zip.CRC32C;
  *   crc          int32    CRC-32C of every preceding byte
  * </pre>
  *
+ * <p>Version 2 differs from version 1 only inside approx_count_distinct IRs: besides the library's
+ * updatable HLL image, such an IR may be a coupon list (its bytes begin with 0; see
+ * {@code HllDistinctAggregator}), which version-1 readers cannot decode. Version 1 images still
+ * decode: their HLL IRs come back as library unions, which answer and encode as before.</p>
+ *
  * <p>An image may be stored in consecutive parts cut at key boundaries (the first holds the header,
  * the last ends with the checksum): {@link #decode(List, CompiledView)} reads them as one.</p>
  */
 public final class TableCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest version this build decodes. */
+    static final int OLDEST_READABLE = 1;
     static final byte[] MAGIC = "FRSHTBL1".getBytes(StandardCharsets.US_ASCII);
 
     private TableCodec() {
@@ -89,8 +96,9 @@ public final class TableCodec {
             }
         }
         int version = header.readInt();
-        if (version != VERSION) {
-            throw new CorruptStateException("unsupported tile table version " + version + " (this build reads " + VERSION + ")");
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new CorruptStateException("unsupported tile table version " + version + " (this build reads "
+                    + OLDEST_READABLE + " to " + VERSION + ")");
         }
         String name = header.readString();
         String fingerprint = header.readString();

@@ -92,9 +92,11 @@ class TableCodecCorruptionTest {
     @Test
     void unknownFormatVersionIsRejectedNamingIt() {
         byte[] b = GOOD.clone();
-        ByteBuffer.wrap(b, MAGIC_LENGTH, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(2);
-        CorruptStateException e = assertCorrupt(withValidChecksum(b), "version 2");
-        assertTrue(e.getMessage().contains("reads " + TableCodec.VERSION), e.getMessage());
+        ByteBuffer.wrap(b, MAGIC_LENGTH, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(TableCodec.VERSION + 1);
+        CorruptStateException e = assertCorrupt(withValidChecksum(b), "version " + (TableCodec.VERSION + 1));
+        assertTrue(e.getMessage().contains("to " + TableCodec.VERSION), e.getMessage());
+        ByteBuffer.wrap(b, MAGIC_LENGTH, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(0);
+        assertCorrupt(withValidChecksum(b), "version 0");
     }
 
     @Test
