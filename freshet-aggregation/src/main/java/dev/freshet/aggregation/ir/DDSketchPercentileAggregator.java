@@ -113,6 +113,11 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
     static final class State {
         /** The sketch once the state is large; null while small. */
         DDSketch sketch;
+        /**
+         * The sketch's positive-value store, where nearly every update goes: held here so an update
+         * reaches it without loading the sketch (one dependent cache miss fewer per cold tile).
+         */
+        Store positive;
         long[] bins;
         int size;
         long negativeInfinities;
@@ -147,6 +152,11 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         return ZERO;
     }
 
+    private static void setSketch(State q, DDSketch sketch) {
+        q.sketch = sketch;
+        q.positive = sketch == null ? null : sketch.getPositiveValueStore();
+    }
+
     private static void addBin(DDSketch sketch, long bin, double count) {
         int index = (int) (bin >> 2);
         switch ((int) (bin & 3)) {
@@ -158,7 +168,9 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
 
     /** Records one finite value's bin, turning the state into a sketch when the list is full. */
     private void addBin(State q, long bin) {
-        if (q.sketch != null) {
+        if (q.positive != null && (bin & 3) == POSITIVE) {
+            q.positive.add((int) (bin >> 2), 1);
+        } else if (q.sketch != null) {
             addBin(q.sketch, bin, 1);
         } else if (q.size == SMALL_MAX) {
             addBin(toSketch(q), bin, 1);
@@ -175,7 +187,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
     /** Turns a state into its large form (if it is not already) and returns its sketch. */
     private DDSketch toSketch(State q) {
         if (q.sketch == null) {
-            q.sketch = sketchOf(q);
+            setSketch(q, sketchOf(q));
             q.bins = null;
             q.size = 0;
         }
@@ -194,12 +206,12 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         return s;
     }
 
-    /** The state and its bin list, or the state, its sketch and both value stores (not their bin arrays). */
+    /** The state and its bin list, or the state and its positive-value store (not its bin array). */
     @Override
     public long touch(Object ir) {
         State q = (State) ir;
-        if (q.sketch != null) {
-            return q.sketch.isEmpty() ? 0 : 1;
+        if (q.positive != null) {
+            return q.positive.isEmpty() ? 0 : 1;
         }
         return q.bins == null ? 0 : q.bins[0];
     }
@@ -333,7 +345,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
     @Override
     public Object read(ByteReader in) {
         State q = new State();
-        q.sketch = newSketch();
+        setSketch(q, newSketch());
         q.negativeInfinities = count(in, "negative infinity count", 0);
         q.positiveInfinities = count(in, "positive infinity count", 0);
         long zeros = count(in, "zero count", 0);
@@ -407,7 +419,7 @@ public final class DDSketchPercentileAggregator implements ObjectAggregator {
         }
         n = appendBins(q.sketch.getPositiveValueStore(), POSITIVE, bins, n);
         n = appendBins(q.sketch.getNegativeValueStore(), NEGATIVE, bins, n);
-        q.sketch = null;
+        setSketch(q, null);
         q.bins = bins;
         q.size = n;
         return q;
