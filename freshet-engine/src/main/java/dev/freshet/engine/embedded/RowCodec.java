@@ -237,16 +237,33 @@ public final class RowCodec {
                         ensure(1);
                         buf[pos++] = (byte) (batch.getLong(row, f) != 0 ? 1 : 0);
                     }
-                    case STRING -> {
-                        byte[] s = ((String) batch.getObject(row, f)).getBytes(StandardCharsets.UTF_8);
-                        varLong(s.length);
-                        ensure(s.length);
-                        System.arraycopy(s, 0, buf, pos, s.length);
-                        pos += s.length;
-                    }
+                    case STRING -> string((String) batch.getObject(row, f));
                 }
             }
             return Arrays.copyOf(buf, pos);
+        }
+
+        /**
+         * Length and UTF-8 bytes. ASCII strings (ids, codes: nearly all) are copied char by char,
+         * skipping the byte[] {@link String#getBytes} would allocate for every field of every event.
+         */
+        private void string(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    varLong(b.length);
+                    ensure(b.length);
+                    System.arraycopy(b, 0, buf, pos, b.length);
+                    pos += b.length;
+                    return;
+                }
+            }
+            varLong(n);
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                buf[pos++] = (byte) s.charAt(i);
+            }
         }
 
         private void varLong(long v) {

@@ -232,10 +232,11 @@ public final class FreshetHttpServer implements AutoCloseable {
             return;
         }
         byte[] body = BodyBytes.of(ctx);
-        EventBatch batch = new EventBatch(spec.schema(), 64);
+        EventParser parser = parsers.get(source);
+        EventBatch batch = new EventBatch(spec.schema(), parser.expectedEvents(body.length, options.maxEventsPerRequest()));
         EventParser.Result result;
         try {
-            result = parsers.get(source).parse(body, batch, options.maxEventsPerRequest());
+            result = parser.parse(body, batch, options.maxEventsPerRequest());
         } catch (MalformedRequestException e) {
             metrics.counter("freshet_ingest_rejected_requests_total", "reason", "malformed").increment();
             Problems.send(ctx, 400, Problems.title(400), e.getMessage() + " (line " + e.line() + ", column " + e.column() + ")", null);

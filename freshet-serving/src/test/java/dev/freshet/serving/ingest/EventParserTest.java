@@ -46,6 +46,22 @@ class EventParserTest {
         assertEquals(1_700_000_000_001L, b.getLong(1, 4));
     }
 
+    @Test
+    void batchSizeHintFollowsTheLastRequestsBytesPerEvent() {
+        EventParser parser = new EventParser(SCHEMA);
+        assertEquals(64, parser.expectedEvents(100_000, 1000), "no request seen yet");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            body.append("{\"card_id\":\"c").append(i % 10).append("\",\"amount\":1.5,\"event_time\":1700000000000}\n");
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        assertEquals(100, parser.parse(bytes, new EventBatch(SCHEMA, 1), 1000).events());
+        int hint = parser.expectedEvents(bytes.length, 1000);
+        assertTrue(hint >= 100 && hint <= 120, "a body like the last one: room for its 100 events and an eighth, got " + hint);
+        assertEquals(1000, parser.expectedEvents(100 * bytes.length, 1000), "capped at the request limit");
+        assertEquals(16, parser.expectedEvents(10, 1000), "at least 16");
+    }
+
     /**
      * Events list their fields in any order: the parser matches names in schema order by identity as
      * a fast path, so every other order must land in the same columns. Oracle: the same event
