@@ -38,6 +38,15 @@ class TiledMatchesOracleProperties {
 
     @ParameterizedTest(name = "seed={0}")
     @MethodSource("seeds")
+    void hoppingWindowsOfMoreThan64TilesMatchOracle(long seed) {
+        // A ring of 150 tiles: reads wrap around it, windows of 150 and 65 tiles.
+        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 15_000, 100));
+        cases.addAll(OracleHarness.allFunctions("hopping", 6_500, 100));
+        OracleHarness.check(seed, cases, stream(seed), 15_000, 100);
+    }
+
+    @ParameterizedTest(name = "seed={0}")
+    @MethodSource("seeds")
     void tumblingWindowsMatchOracle(long seed) {
         OracleHarness.check(seed, OracleHarness.allFunctions("tumbling", 7_000, 7_000), stream(seed), 7_000, 7_000);
     }

@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code core} = count, sum, avg, min, max, stddev, last (slot path); {@code sketches} =
  * approx_count_distinct, approx_percentile, top_k; {@code all} = the twelve functions of
  * {@link AggregatorUpdateBenchmark}. Inputs as in the fraud view ({@code amount},
- * {@code merchant_id}).
+ * {@code merchant_id}). {@code populated=newest} leaves every tile but the newest empty.
  *
  * <pre>
  * java -jar freshet-bench/target/benchmarks.jar ReadMergeBenchmark -f 1 -wi 3 -i 5
@@ -60,6 +60,13 @@ public class ReadMergeBenchmark {
 
     @Param({"core", "sketches", "all"})
     String features;
+
+    /**
+     * {@code all}: every tile of the window holds events; {@code newest}: only the newest tile (a
+     * key with a few recent events, the common case of a large population) — the others are empty.
+     */
+    @Param({"all", "newest"})
+    String populated;
 
     private TileTable table;
     private TileTable.Reader reader;
@@ -89,10 +96,18 @@ public class ReadMergeBenchmark {
         table = new TileTable(view, 16);
         EventBatch.Cursor row = new EventBatch.Cursor();
         long t = START;
+        int skip = switch (populated) {
+            case "all" -> 0;
+            case "newest" -> events - (sliding ? 1 : EVENTS_PER_TILE);
+            default -> throw new IllegalArgumentException("populated must be all or newest: " + populated);
+        };
         for (int i = 0; i < events; i++) {
-            table.apply(key, row.at(batch, i), t, i);
+            if (i >= skip) {
+                table.apply(key, row.at(batch, i), t, i);
+            }
             t += gap;
         }
+        events -= skip;
         // The window [START, START + size) ends exactly at the read time: every tile in it is populated.
         readTime = START + size;
         reader = table.newReader();
