@@ -30,19 +30,21 @@ class TiledMatchesOracleProperties {
     @ParameterizedTest(name = "seed={0}")
     @MethodSource("seeds")
     void hoppingWindowsMatchOracle(long seed) {
-        // Two window sizes sharing one hop: they share a tile ring but read different tile ranges.
-        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 10_000, 1_000));
-        cases.addAll(OracleHarness.allFunctions("hopping", 4_000, 1_000));
-        OracleHarness.check(seed, cases, stream(seed), 10_000, 1_000);
+        checkTwoWindowsOfOneHop(seed, 10_000, 4_000, 1_000);
+    }
+
+    /** Two window sizes sharing one hop: they share a tile ring (or list) but read different tile ranges. */
+    private static void checkTwoWindowsOfOneHop(long seed, long size, long smaller, long hop) {
+        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", size, hop));
+        cases.addAll(OracleHarness.allFunctions("hopping", smaller, hop));
+        OracleHarness.check(seed, cases, stream(seed), size, hop);
     }
 
     @ParameterizedTest(name = "seed={0}")
     @MethodSource("seeds")
     void hoppingWindowsOfMoreThan64TilesMatchOracle(long seed) {
         // A ring of 150 tiles: reads wrap around it, windows of 150 and 65 tiles.
-        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 15_000, 100));
-        cases.addAll(OracleHarness.allFunctions("hopping", 6_500, 100));
-        OracleHarness.check(seed, cases, stream(seed), 15_000, 100);
+        checkTwoWindowsOfOneHop(seed, 15_000, 6_500, 100);
     }
 
     @ParameterizedTest(name = "seed={0}")
@@ -54,9 +56,7 @@ class TiledMatchesOracleProperties {
     @ParameterizedTest(name = "seed={0}")
     @MethodSource("seeds")
     void exactSlidingWindowsMatchOracle(long seed) {
-        List<OracleHarness.Case> cases = new ArrayList<>(OracleHarness.allFunctions("hopping", 3_000, 1));
-        cases.addAll(OracleHarness.allFunctions("hopping", 1_200, 1));
-        OracleHarness.check(seed, cases, stream(seed), 3_000, 1);
+        checkTwoWindowsOfOneHop(seed, 3_000, 1_200, 1);
     }
 
     @ParameterizedTest(name = "seed={0}")
