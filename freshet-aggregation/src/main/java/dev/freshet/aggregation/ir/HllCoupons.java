@@ -93,12 +93,11 @@ final class HllCoupons {
         return a;
     }
 
-    /** Feeds coupons {@code 1..n} of {@code a} into {@code union}, in order. */
-    static void feed(int[] a, int lgK, HllUnion union) {
+    /** Feeds coupons {@code from..n} of {@code a} into {@code union}, in order. */
+    static void feed(int[] a, int from, int lgK, HllUnion union) {
         int n = a[0];
-        for (int from = 1; from <= n; from += LIST_MAX) {
-            int count = Math.min(LIST_MAX, n - from + 1);
-            union.update(HllSketch.heapify(listImage(a, from, count, lgK)));
+        for (int i = from; i <= n; i += LIST_MAX) {
+            union.update(HllSketch.heapify(listImage(a, i, Math.min(LIST_MAX, n - i + 1), lgK)));
         }
     }
 
@@ -108,24 +107,12 @@ final class HllCoupons {
      * and the coupons as little-endian ints.
      */
     private static byte[] listImage(int[] a, int from, int count, int lgK) {
-        byte[] b = new byte[8 + 4 * count];
-        b[0] = 2;
-        b[1] = 1;
-        b[2] = 7;
-        b[3] = (byte) lgK;
-        b[4] = 3;
-        b[5] = 8;
-        b[6] = (byte) count;
-        b[7] = 8;
-        for (int i = 0; i < count; i++) {
-            int c = a[from + i];
-            int p = 8 + 4 * i;
-            b[p] = (byte) c;
-            b[p + 1] = (byte) (c >>> 8);
-            b[p + 2] = (byte) (c >>> 16);
-            b[p + 3] = (byte) (c >>> 24);
+        ByteWriter out = new ByteWriter(8 + 4 * count)
+                .writeByte(2).writeByte(1).writeByte(7).writeByte(lgK).writeByte(3).writeByte(8).writeByte(count).writeByte(8);
+        for (int i = from; i < from + count; i++) {
+            out.writeInt(a[i]);
         }
-        return b;
+        return out.toByteArray();
     }
 
     /**

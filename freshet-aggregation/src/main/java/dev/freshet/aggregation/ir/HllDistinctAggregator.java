@@ -3,6 +3,7 @@ package dev.freshet.aggregation.ir;
 import dev.freshet.aggregation.FeatureVector;
 import dev.freshet.aggregation.codec.ByteReader;
 import dev.freshet.aggregation.codec.ByteWriter;
+import java.util.Arrays;
 import org.apache.datasketches.hll.HllUnion;
 
 /**
@@ -90,7 +91,7 @@ public final class HllDistinctAggregator implements ObjectAggregator {
 
     private HllUnion toUnion(int[] small) {
         HllUnion u = new HllUnion(lgK);
-        HllCoupons.feed(small, lgK, u);
+        HllCoupons.feed(small, 1, lgK, u);
         return u;
     }
 
@@ -115,10 +116,13 @@ public final class HllDistinctAggregator implements ObjectAggregator {
         }
         int[] o = (int[]) other;
         if (into instanceof HllUnion u) {
-            HllCoupons.feed(o, lgK, u);
+            HllCoupons.feed(o, 1, lgK, u);
             return u;
         }
-        int[] small = into == null ? new int[Math.max(5, o[0] + 1)] : (int[]) into;
+        if (into == null) {
+            return Arrays.copyOf(o, Math.max(5, o[0] + 1)); // o's coupons are distinct already
+        }
+        int[] small = (int[]) into;
         int n = o[0];
         for (int i = 1; i <= n; i++) {
             int coupon = o[i];
@@ -126,21 +130,13 @@ public final class HllDistinctAggregator implements ObjectAggregator {
                 continue;
             }
             if (small[0] == SMALL_MAX) {
-                return mergeRest(toUnion(small), o, i);
+                HllUnion u = toUnion(small);
+                HllCoupons.feed(o, i, lgK, u); // the rest of o, in order
+                return u;
             }
             small = HllCoupons.append(small, coupon, SMALL_MAX);
         }
         return small;
-    }
-
-    /** Feeds coupons {@code from..n} of {@code o}, in order, into a union (the small form overflowed). */
-    private HllUnion mergeRest(HllUnion u, int[] o, int from) {
-        int n = o[0];
-        int[] rest = new int[n - from + 2];
-        rest[0] = n - from + 1;
-        System.arraycopy(o, from, rest, 1, rest[0]);
-        HllCoupons.feed(rest, lgK, u);
-        return u;
     }
 
     @Override

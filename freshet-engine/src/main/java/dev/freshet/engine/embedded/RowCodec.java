@@ -244,13 +244,19 @@ public final class RowCodec {
         }
 
         /**
-         * Length and UTF-8 bytes. ASCII strings (ids, codes: nearly all) are copied char by char,
-         * skipping the byte[] {@link String#getBytes} would allocate for every field of every event.
+         * Length and UTF-8 bytes. ASCII strings (ids, codes: nearly all) are copied char by char in
+         * one pass, skipping the byte[] {@link String#getBytes} would allocate for every field of
+         * every event; at the first other char the copy is undone and the string encoded as UTF-8.
          */
         private void string(String s) {
+            int start = pos;
             int n = s.length();
+            varLong(n);
+            ensure(n);
             for (int i = 0; i < n; i++) {
-                if (s.charAt(i) >= 0x80) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    pos = start;
                     byte[] b = s.getBytes(StandardCharsets.UTF_8);
                     varLong(b.length);
                     ensure(b.length);
@@ -258,11 +264,7 @@ public final class RowCodec {
                     pos += b.length;
                     return;
                 }
-            }
-            varLong(n);
-            ensure(n);
-            for (int i = 0; i < n; i++) {
-                buf[pos++] = (byte) s.charAt(i);
+                buf[pos++] = (byte) c;
             }
         }
 

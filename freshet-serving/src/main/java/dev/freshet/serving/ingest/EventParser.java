@@ -74,8 +74,9 @@ public final class EventParser {
 
     /**
      * A batch capacity for a body of {@code bodyBytes}: its events at the bytes per event of the
-     * last request, plus an eighth, within {@code [16, maxEvents]} (64 before any request) — so a batch is allocated once at
-     * about its final size instead of doubling up from a small one (each doubling copies every column).
+     * last request, plus an eighth, within {@code [16, maxEvents]} (64 before any request) — so a
+     * batch is allocated once at about its final size instead of doubling up from a small one
+     * (each doubling copies every column).
      */
     public int expectedEvents(int bodyBytes, int maxEvents) {
         int perEvent = bytesPerEvent;
