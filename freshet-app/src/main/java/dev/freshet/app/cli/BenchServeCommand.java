@@ -3,6 +3,7 @@ package dev.freshet.app.cli;
 import dev.freshet.app.FileTrees;
 import dev.freshet.app.bench.HttpLoad;
 import dev.freshet.app.bench.JitActivity;
+import dev.freshet.app.bench.ProcessCost;
 import dev.freshet.app.bench.ThreadCost;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.app.server.ServeCommand;
@@ -101,23 +102,30 @@ public final class BenchServeCommand implements Callable<Integer> {
             long ingestStart = System.nanoTime();
             ThreadCost ingestLoops = ThreadCost.since(EVENT_LOOPS);
             ThreadCost ingestEngine = ThreadCost.since(ENGINE);
+            ProcessCost ingestProcess = ProcessCost.since();
             HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
             double ingestRate = in.rps() * batch;
             double ingested = in.ok() * (double) batch; // rejected requests (429) are not ingested
             double httpCpu = ingestLoops.microsPer(ingested); // before the drain: the loops' share of ingesting only
             double httpAlloc = ingestLoops.bytesPer(ingested);
+            double ingestBusy = ingestProcess.busyShare();
+            double ingestProcessCpu = ingestProcess.processMicrosPer(ingested);
+            double ingestStorageCpu = ingestProcess.storageMicrosPer(ingested);
             // Acknowledged means durable; application may lag behind. Wait for it, so the serving
             // phases do not share the cores with the backlog, and report the rate including it.
             long logEnd = server.engine().stats().sources().get("transactions").logEndOffset();
             server.engine().awaitApplied("transactions", logEnd).join();
             double appliedRate = ingested / ((System.nanoTime() - ingestStart) / 1e9);
-            log.printf("  %.0f events/s acknowledged (%d requests, %d errors); %.0f events/s including applying them all%n",
-                    ingestRate, in.completed(), in.errors(), appliedRate);
+            log.printf("  %.0f events/s acknowledged (%d requests, %d errors; cores %.0f%% busy); %.0f events/s including applying them all%n",
+                    ingestRate, in.completed(), in.errors(), ingestBusy * 100, appliedRate);
             result.put("ingest_events_per_second", Math.round(ingestRate));
             result.put("ingest_applied_events_per_second", Math.round(appliedRate));
             result.put("ingest_errors", in.errors());
             result.put("ingest_http_cpu_us_per_event", cpu(httpCpu));
             result.put("ingest_engine_cpu_us_per_event", cpu(ingestEngine.microsPer(ingested)));
+            result.put("ingest_storage_cpu_us_per_event", cpu(ingestStorageCpu));
+            result.put("ingest_process_cpu_us_per_event", cpu(ingestProcessCpu));
+            result.put("ingest_cpu_busy", share(ingestBusy));
             result.put("ingest_http_alloc_bytes_per_event", bytes(httpAlloc));
             result.put("ingest_engine_alloc_bytes_per_event", bytes(ingestEngine.bytesPer(ingested)));
             result.put("ingest_in_flight", ingestInFlight);
@@ -136,11 +144,16 @@ public final class BenchServeCommand implements Callable<Integer> {
             log.printf("phase 3: serving at a fixed %d req/s for %.0f s (latency from each request's due time)%n", rate, seconds);
             log.flush();
             ThreadCost serveLoops = ThreadCost.since(EVENT_LOOPS);
+            ProcessCost serveProcess = ProcessCost.since();
             HttpLoad.Result fixed = load.fixedRate("/v1/features", i -> reads[i % reads.length], rate, seconds, "application/json");
             double serveCpu = serveLoops.microsPer(fixed.ok());
+            double serveBusy = serveProcess.busyShare();
+            double serveProcessCpu = serveProcess.processMicrosPer(fixed.ok());
+            double serveStorageCpu = serveProcess.storageMicrosPer(fixed.ok());
             double serveAlloc = serveLoops.bytesPer(fixed.ok());
-            log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors)%n", fixed.percentileMillis(50),
-                    fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100), fixed.completed(), fixed.errors());
+            log.printf("  p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d requests, %d errors; cores %.0f%% busy)%n",
+                    fixed.percentileMillis(50), fixed.percentileMillis(99), fixed.percentileMillis(99.9), fixed.percentileMillis(100),
+                    fixed.completed(), fixed.errors(), serveBusy * 100);
             result.put("serve_rate", rate);
             result.put("serve_p50_ms", round(fixed.percentileMillis(50)));
             result.put("serve_p99_ms", round(fixed.percentileMillis(99)));
@@ -148,21 +161,31 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("serve_errors", fixed.errors());
             result.put("serve_server_cpu_us_per_request", cpu(serveCpu));
             result.put("serve_server_alloc_bytes_per_request", bytes(serveAlloc));
+            result.put("serve_process_cpu_us_per_request", cpu(serveProcessCpu));
+            // no writes in this phase: flushes and compactions still catching up on the ingest phase
+            result.put("serve_storage_cpu_us_per_request", cpu(serveStorageCpu));
+            result.put("serve_cpu_busy", share(serveBusy));
             log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
             log.flush();
             ThreadCost maxLoops = ThreadCost.since(EVENT_LOOPS);
+            ProcessCost maxProcess = ProcessCost.since();
             HttpLoad.Result max = load.maxRate("/v1/features", i -> reads[i % reads.length], 64, seconds, "application/json");
             double maxCpu = maxLoops.microsPer(max.ok());
-            log.printf("  %.0f req/s (p99 %.3f ms, %d errors)%n", max.rps(), max.percentileMillis(99), max.errors());
+            double maxBusy = maxProcess.busyShare();
+            double maxProcessCpu = maxProcess.processMicrosPer(max.ok());
+            log.printf("  %.0f req/s (p99 %.3f ms, %d errors; cores %.0f%% busy)%n", max.rps(), max.percentileMillis(99), max.errors(),
+                    maxBusy * 100);
             result.put("serve_max_rps", Math.round(max.rps()));
             result.put("serve_max_server_cpu_us_per_request", cpu(maxCpu));
+            result.put("serve_max_process_cpu_us_per_request", cpu(maxProcessCpu));
+            result.put("serve_max_cpu_busy", share(maxBusy));
 
             Buffer[] small = new Buffer[64];
             for (int i = 0; i < small.length; i++) {
                 small[i] = Buffer.buffer(gen.ndjson(freshnessBatch, System.currentTimeMillis()));
             }
-            double freshEvents = freshnessRate > 0 ? freshnessRate : ingestRate / 2;
-            int half = (int) Math.max(1, freshEvents / freshnessBatch);
+            double offered = freshnessRate > 0 ? freshnessRate : ingestRate / 2;
+            int half = (int) Math.max(1, offered / freshnessBatch);
             String live = ingest + "?wait=applied";
             log.printf("phase 5: warm-up freshness: %d ingest requests/s of %d events with wait=applied (%s)%n", half,
                     freshnessBatch, freshnessRate > 0 ? "--freshness-rate" : "half the maximum");
@@ -176,21 +199,30 @@ public final class BenchServeCommand implements Callable<Integer> {
             server.freshness().acceptToVisible(); // reset both interval histograms
             server.freshness().durableToVisible();
             ThreadCost freshEngine = ThreadCost.since(ENGINE);
+            ThreadCost freshLoops = ThreadCost.since(EVENT_LOOPS);
+            ProcessCost freshProcess = ProcessCost.since();
             HttpLoad.Result fresh = load.fixedRate(live, i -> small[i % small.length], half, seconds, "application/x-ndjson");
+            double freshEvents = fresh.ok() * (double) freshnessBatch;
+            double freshBusy = freshProcess.busyShare();
+            double freshProcessCpu = freshProcess.processMicrosPer(freshEvents);
+            double freshStorageCpu = freshProcess.storageMicrosPer(freshEvents);
             Histogram accept = server.freshness().acceptToVisible();
             Histogram durable = server.freshness().durableToVisible();
             log.printf("  accept to visible (engine, per batch): p50 %.3f ms, p99 %.3f ms; durable to visible: p50 %.3f ms, p99 %.3f ms%n",
                     millis(accept, 50), millis(accept, 99), millis(durable, 50), millis(durable, 99));
-            log.printf("  wait=applied round trip (HTTP + log + fsync + apply): p50 %.3f ms, p99 %.3f ms (%d errors)%n",
-                    fresh.percentileMillis(50), fresh.percentileMillis(99), fresh.errors());
+            log.printf("  wait=applied round trip (HTTP + log + fsync + apply): p50 %.3f ms, p99 %.3f ms (%d errors; cores %.0f%% busy)%n",
+                    fresh.percentileMillis(50), fresh.percentileMillis(99), fresh.errors(), freshBusy * 100);
             result.put("freshness_p50_ms", round(millis(accept, 50)));
             result.put("freshness_p99_ms", round(millis(accept, 99)));
             result.put("freshness_durable_to_visible_p99_ms", round(millis(durable, 99)));
             result.put("freshness_batches", accept.getTotalCount());
             result.put("freshness_offered_events_per_second", (long) half * freshnessBatch);
             result.put("freshness_batch_events", freshnessBatch);
-            result.put("freshness_engine_cpu_us_per_event",
-                    cpu(freshEngine.microsPer(fresh.ok() * (double) freshnessBatch)));
+            result.put("freshness_http_cpu_us_per_event", cpu(freshLoops.microsPer(freshEvents)));
+            result.put("freshness_engine_cpu_us_per_event", cpu(freshEngine.microsPer(freshEvents)));
+            result.put("freshness_storage_cpu_us_per_event", cpu(freshStorageCpu));
+            result.put("freshness_process_cpu_us_per_event", cpu(freshProcessCpu));
+            result.put("freshness_cpu_busy", share(freshBusy));
             result.put("freshness_definition", "per logged batch, on the engine's monotonic clock: from stamping the accept time"
                     + " (before the log write and fsync " + fsync + ") to visible to reads; durable_to_visible starts at the"
                     + " log's acknowledgement; at freshness_offered_events_per_second (by default half the maximum acknowledged ingest rate)"
@@ -246,6 +278,11 @@ public final class BenchServeCommand implements Callable<Integer> {
     /** A CPU-per-unit figure for the JSON: null where the JVM does not measure thread CPU time. */
     private static Double cpu(double micros) {
         return Double.isNaN(micros) ? null : round(micros);
+    }
+
+    /** A share of the cores for the JSON (0..1, two decimals): null where it is not measured. */
+    private static Double share(double busy) {
+        return Double.isNaN(busy) ? null : Math.round(busy * 100) / 100.0;
     }
 
     /** A bytes-per-unit figure for the JSON: null where the JVM does not measure thread allocation. */

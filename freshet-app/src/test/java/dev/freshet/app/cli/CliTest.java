@@ -127,8 +127,14 @@ class CliTest {
         assertTrue(json.get("freshness_batches").asLong() > 0, json.toString());
         for (String field : List.of("ingest_http_cpu_us_per_event", "ingest_engine_cpu_us_per_event", "serve_server_cpu_us_per_request",
                 "serve_max_server_cpu_us_per_request", "freshness_engine_cpu_us_per_event", "ingest_http_alloc_bytes_per_event",
-                "ingest_engine_alloc_bytes_per_event", "serve_server_alloc_bytes_per_request")) {
+                "ingest_engine_alloc_bytes_per_event", "serve_server_alloc_bytes_per_request", "ingest_process_cpu_us_per_event",
+                "ingest_storage_cpu_us_per_event", "serve_process_cpu_us_per_request", "serve_max_process_cpu_us_per_request",
+                "freshness_process_cpu_us_per_event", "freshness_storage_cpu_us_per_event", "freshness_http_cpu_us_per_event")) {
             assertTrue(json.get(field).asDouble() > 0, field + " in " + json);
+        }
+        for (String field : List.of("ingest_cpu_busy", "serve_cpu_busy", "serve_max_cpu_busy", "freshness_cpu_busy")) {
+            double busy = json.get(field).asDouble();
+            assertTrue(busy > 0 && busy <= 1.05, field + " is a share of the cores: " + json);
         }
     }
 
