@@ -62,6 +62,14 @@ public interface EventLog extends AutoCloseable {
     long sizeBytes();
 
     /**
+     * Durable writes made since this log was opened, for metrics: each carries one or more
+     * non-empty appended batches (group commit), and under fsync ALWAYS each is one fsync. Appends
+     * per commit say how well concurrent appends share them. Sequential appends (each awaited before
+     * the next) are one commit each.
+     */
+    long commits();
+
+    /**
      * Stops accepting appends and completes (writes) those already queued. Cursors already open
      * stay readable until the owning {@link Storage} closes. Idempotent.
      */

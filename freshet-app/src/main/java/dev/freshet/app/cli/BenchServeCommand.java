@@ -103,6 +103,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             ThreadCost ingestLoops = ThreadCost.since(EVENT_LOOPS);
             ThreadCost ingestEngine = ThreadCost.since(ENGINE);
             ProcessCost ingestProcess = ProcessCost.since();
+            long ingestCommits = server.engine().stats().logCommits();
             HttpLoad.Result in = load.maxRate(ingest, i -> bodies[i % bodies.length], ingestInFlight, seconds, "application/x-ndjson");
             double ingestRate = in.rps() * batch;
             double ingested = in.ok() * (double) batch; // rejected requests (429) are not ingested
@@ -111,6 +112,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             double ingestBusy = ingestProcess.busyShare();
             double ingestProcessCpu = ingestProcess.processMicrosPer(ingested);
             double ingestStorageCpu = ingestProcess.storageMicrosPer(ingested);
+            double ingestPerCommit = perCommit(in.ok(), ingestCommits, server.engine().stats().logCommits());
             // Acknowledged means durable; application may lag behind. Wait for it, so the serving
             // phases do not share the cores with the backlog, and report the rate including it.
             long logEnd = server.engine().stats().sources().get("transactions").logEndOffset();
@@ -126,6 +128,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("ingest_storage_cpu_us_per_event", cpu(ingestStorageCpu));
             result.put("ingest_process_cpu_us_per_event", cpu(ingestProcessCpu));
             result.put("ingest_cpu_busy", share(ingestBusy));
+            result.put("ingest_requests_per_log_commit", ingestPerCommit);
             result.put("ingest_http_alloc_bytes_per_event", bytes(httpAlloc));
             result.put("ingest_engine_alloc_bytes_per_event", bytes(ingestEngine.bytesPer(ingested)));
             result.put("ingest_in_flight", ingestInFlight);
@@ -201,11 +204,13 @@ public final class BenchServeCommand implements Callable<Integer> {
             ThreadCost freshEngine = ThreadCost.since(ENGINE);
             ThreadCost freshLoops = ThreadCost.since(EVENT_LOOPS);
             ProcessCost freshProcess = ProcessCost.since();
+            long freshCommits = server.engine().stats().logCommits();
             HttpLoad.Result fresh = load.fixedRate(live, i -> small[i % small.length], half, seconds, "application/x-ndjson");
             double freshEvents = fresh.ok() * (double) freshnessBatch;
             double freshBusy = freshProcess.busyShare();
             double freshProcessCpu = freshProcess.processMicrosPer(freshEvents);
             double freshStorageCpu = freshProcess.storageMicrosPer(freshEvents);
+            double freshPerCommit = perCommit(fresh.ok(), freshCommits, server.engine().stats().logCommits());
             Histogram accept = server.freshness().acceptToVisible();
             Histogram durable = server.freshness().durableToVisible();
             log.printf("  accept to visible (engine, per batch): p50 %.3f ms, p99 %.3f ms; durable to visible: p50 %.3f ms, p99 %.3f ms%n",
@@ -223,6 +228,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("freshness_storage_cpu_us_per_event", cpu(freshStorageCpu));
             result.put("freshness_process_cpu_us_per_event", cpu(freshProcessCpu));
             result.put("freshness_cpu_busy", share(freshBusy));
+            result.put("freshness_requests_per_log_commit", freshPerCommit);
             result.put("freshness_definition", "per logged batch, on the engine's monotonic clock: from stamping the accept time"
                     + " (before the log write and fsync " + fsync + ") to visible to reads; durable_to_visible starts at the"
                     + " log's acknowledgement; at freshness_offered_events_per_second (by default half the maximum acknowledged ingest rate)"
@@ -278,6 +284,14 @@ public final class BenchServeCommand implements Callable<Integer> {
     /** A CPU-per-unit figure for the JSON: null where the JVM does not measure thread CPU time. */
     private static Double cpu(double micros) {
         return Double.isNaN(micros) ? null : round(micros);
+    }
+
+    /**
+     * Ingest requests answered 200 per durable log write in a phase (group commit: under fsync
+     * ALWAYS each write is one fsync); null if the log's count is unavailable.
+     */
+    private static Double perCommit(long requests, long commitsBefore, long commitsAfter) {
+        return commitsBefore < 0 || commitsAfter <= commitsBefore ? null : round(requests / (double) (commitsAfter - commitsBefore));
     }
 
     /** A share of the cores for the JSON (0..1, two decimals): null where it is not measured. */

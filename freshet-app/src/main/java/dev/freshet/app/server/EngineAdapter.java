@@ -81,6 +81,8 @@ public final class EngineAdapter implements ServingEngine {
         g.put("checkpoint_duration_ms", (double) s.checkpoints().lastDurationMillis());
         g.put("checkpoint_bytes", (double) s.checkpoints().lastBytes());
         g.put("checkpoints_total", (double) s.checkpoints().count());
+        g.put("log_bytes", s.logBytes() < 0 ? Double.NaN : (double) s.logBytes());
+        g.put("log_commits", s.logCommits() < 0 ? Double.NaN : (double) s.logCommits());
         g.put("ready", s.ready() ? 1.0 : 0.0);
         return g;
     }

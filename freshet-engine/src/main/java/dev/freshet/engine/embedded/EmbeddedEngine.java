@@ -674,8 +674,17 @@ public final class EmbeddedEngine implements AutoCloseable {
                     lastCheckpointCreatedAt, lastCheckpointBytes, lastCheckpointMillis, lastCheckpointPositions);
         }
         Throwable f = failure;
+        long logBytes;
+        long logCommits;
+        try {
+            logBytes = log.sizeBytes();
+            logCommits = log.commits();
+        } catch (RuntimeException closedOrFailed) { // stats stay readable while the storage shuts down
+            logBytes = -1;
+            logCommits = -1;
+        }
         return new EngineStats(ready, f == null ? null : f.toString(), Collections.unmodifiableMap(ss),
-                Collections.unmodifiableMap(vs), cs, recovery, queued.get(), lastApplyLag);
+                Collections.unmodifiableMap(vs), cs, recovery, queued.get(), lastApplyLag, logBytes, logCommits);
     }
 
     // ---------------------------------------------------------------------------------- lifecycle

@@ -542,6 +542,11 @@ class EmbeddedEngineTest {
         }
 
         @Override
+        public long commits() {
+            return memory.eventLog().commits();
+        }
+
+        @Override
         public void close() {
             memory.eventLog().close();
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryEventLog implements EventLog {
     private final ConcurrentHashMap<String, SourceLog> logs = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
     private volatile boolean closed;
 
     /** One source's records; guarded by its own monitor. */
@@ -54,6 +55,7 @@ public final class MemoryEventLog implements EventLog {
             log.records.addAll(copies);
         }
         bytes.addAndGet(batchBytes);
+        commits.incrementAndGet();
         return CompletableFuture.completedFuture(new AppendResult(first, copies.size()));
     }
 
@@ -91,6 +93,11 @@ public final class MemoryEventLog implements EventLog {
     @Override
     public long sizeBytes() {
         return bytes.get();
+    }
+
+    @Override
+    public long commits() {
+        return commits.get();
     }
 
     @Override

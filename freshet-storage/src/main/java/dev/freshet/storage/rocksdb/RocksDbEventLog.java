@@ -258,6 +258,11 @@ final class RocksDbEventLog implements EventLog {
         }
     }
 
+    @Override
+    public long commits() {
+        return groupCommits.get();
+    }
+
     /** Number of RocksDB writes the committer made (each carrying one or more batches). */
     long groupCommits() {
         return groupCommits.get();
@@ -382,17 +387,19 @@ final class RocksDbEventLog implements EventLog {
                     }
                     ends.put(s, offset);
                 }
-                commitGate.lock();
-                try (Guard.Access _ = guard.enter()) {
-                    db.write(writeOptions, batch);
-                } finally {
-                    commitGate.unlock();
+                if (batch.count() > 0) { // a group of empty batches writes (and syncs) nothing
+                    commitGate.lock();
+                    try (Guard.Access _ = guard.enter()) {
+                        db.write(writeOptions, batch);
+                    } finally {
+                        commitGate.unlock();
+                    }
+                    groupCommits.incrementAndGet();
                 }
             }
             maxSourceId = nextId;
             sources.putAll(created);
             ends.forEach((s, end) -> s.end = end);
-            groupCommits.incrementAndGet();
             for (AppendRequest r : group) {
                 queuedBytes.addAndGet(-r.bytes);
                 r.future.complete(new AppendResult(r.first, r.records.size()));
