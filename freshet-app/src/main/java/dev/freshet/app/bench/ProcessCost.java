@@ -1,10 +1,6 @@
 package dev.freshet.app.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * What a benchmark phase cost the whole process, beside {@link ThreadCost}'s per-side figures: the
@@ -18,7 +14,6 @@ import java.nio.file.Path;
  * of one code path.
  */
 public final class ProcessCost {
-    private static final Path TASKS = Path.of("/proc/self/task");
     /** RocksDB names its background threads {@code rocksdb:low}, {@code rocksdb:high}, ... */
     private static final String NATIVE_STORAGE = "rocksdb:";
 
@@ -67,36 +62,9 @@ public final class ProcessCost {
                 ? os.getProcessCpuTime() : -1;
     }
 
-    /**
-     * Summed user + system time of this process's threads whose name starts with {@code prefix},
-     * from {@code /proc/self/task/<tid>/stat} (in clock ticks, assumed 100 per second as on every
-     * common Linux build); -1 where there is no such file system. Threads that ended drop out.
-     */
+    /** CPU nanoseconds of this process's threads named {@code prefix}..., from /proc; -1 where there is none. */
     static long nativeCpuNanos(String prefix) {
-        if (!Files.isDirectory(TASKS)) {
-            return -1;
-        }
-        long ticks = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-            for (Path task : tasks) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // the thread ended while we listed it
-                }
-                // pid (comm) state ... : comm may hold spaces and parentheses, so cut at the last ')'
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                if (open < 0 || close < open || !stat.substring(open + 1, close).startsWith(prefix)) {
-                    continue;
-                }
-                String[] fields = stat.substring(close + 2).split(" ");
-                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return ticks * 10_000_000L;
+        long ticks = ThreadTicks.sum(name -> name.startsWith(prefix));
+        return ticks < 0 ? -1 : ticks * (1_000_000_000L / ThreadTicks.PER_SECOND);
     }
 }
