@@ -62,12 +62,14 @@ public interface EventLog extends AutoCloseable {
     long sizeBytes();
 
     /**
-     * Durable writes made since this log was opened, for metrics: each carries one or more
-     * non-empty appended batches (group commit), and under fsync ALWAYS each is one fsync. Appends
-     * per commit say how well concurrent appends share them. Sequential appends (each awaited before
-     * the next) are one commit each.
+     * Writes (group commits) made since this log was opened, for metrics: each carries one or more
+     * non-empty appended batches, and under fsync ALWAYS each is one fsync. Appends per commit say
+     * how well concurrent appends share them. Sequential non-empty appends (each awaited before the
+     * next) are one commit each. -1 if this log does not count them.
      */
-    long commits();
+    default long commits() {
+        return -1;
+    }
 
     /**
      * Stops accepting appends and completes (writes) those already queued. Cursors already open

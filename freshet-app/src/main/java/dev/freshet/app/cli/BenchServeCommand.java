@@ -287,8 +287,8 @@ public final class BenchServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Ingest requests answered 200 per durable log write in a phase (group commit: under fsync
-     * ALWAYS each write is one fsync); null if the log's count is unavailable.
+     * Ingest requests answered 200 per log write (group commit) in a phase: under fsync ALWAYS each
+     * write is one fsync; null if the log does not count its writes.
      */
     private static Double perCommit(long requests, long commitsBefore, long commitsAfter) {
         return commitsBefore < 0 || commitsAfter <= commitsBefore ? null : round(requests / (double) (commitsAfter - commitsBefore));

@@ -45,12 +45,12 @@ class ProcessCostTest {
         long x = 0;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long start = mx.getCurrentThreadCpuTime();
-        while (mx.getCurrentThreadCpuTime() - start < 50_000_000L) {
+        while (mx.getCurrentThreadCpuTime() - start < 300_000_000L) { // long enough for 10 ms CPU-time steps
             x += System.nanoTime() & 1;
         }
         assertTrue(x >= 0);
-        assertTrue(cost.processMicrosPer(1) >= 40_000, "process CPU covers this thread's 50 ms: " + cost.processMicrosPer(1));
+        assertTrue(cost.processMicrosPer(1) >= 280_000, "process CPU covers this thread's 300 ms: " + cost.processMicrosPer(1));
         double busy = cost.busyShare();
-        assertTrue(busy > 0 && busy <= 1.05, "a share of the cores: " + busy);
+        assertTrue(busy > 0 && busy <= 1.1, "a share of the cores: " + busy);
     }
 }

@@ -675,14 +675,12 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
         Throwable f = failure;
         long logBytes;
-        long logCommits;
         try {
             logBytes = log.sizeBytes();
-            logCommits = log.commits();
         } catch (RuntimeException closedOrFailed) { // stats stay readable while the storage shuts down
             logBytes = -1;
-            logCommits = -1;
         }
+        long logCommits = log.commits();
         return new EngineStats(ready, f == null ? null : f.toString(), Collections.unmodifiableMap(ss),
                 Collections.unmodifiableMap(vs), cs, recovery, queued.get(), lastApplyLag, logBytes, logCommits);
     }

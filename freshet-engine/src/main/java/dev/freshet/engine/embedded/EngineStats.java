@@ -16,8 +16,8 @@ import java.util.Map;
  * @param queuedBatches      appended batches not yet applied (bounded by maxQueuedBatches)
  * @param lastApplyLagMillis for the last applied batch: clock at application − its accept time
  * @param logBytes           the event log's size ({@code EventLog.sizeBytes}); -1 if it could not be read
- * @param logCommits         durable writes of the event log since it was opened ({@code EventLog.commits}:
- *                           one fsync each under fsync ALWAYS); -1 if it could not be read
+ * @param logCommits         writes (group commits) of the event log since it was opened
+ *                           ({@code EventLog.commits}: one fsync each under fsync ALWAYS); -1 if not counted
  */
 public record EngineStats(boolean ready, String failure, Map<String, SourceStats> sources, Map<String, ViewStats> views,
                           CheckpointStats checkpoints, RecoveryStats recovery, int queuedBatches, long lastApplyLagMillis,
