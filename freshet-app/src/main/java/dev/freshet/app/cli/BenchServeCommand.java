@@ -165,7 +165,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("serve_server_cpu_us_per_request", cpu(serveCpu));
             result.put("serve_server_alloc_bytes_per_request", bytes(serveAlloc));
             result.put("serve_process_cpu_us_per_request", cpu(serveProcessCpu));
-            // no writes in this phase: flushes and compactions still catching up on the ingest phase
+            // no writes in this phase: only what flushes and compactions left over from ingest still cost
             result.put("serve_storage_cpu_us_per_request", cpu(serveStorageCpu));
             result.put("serve_cpu_busy", share(serveBusy));
             log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");

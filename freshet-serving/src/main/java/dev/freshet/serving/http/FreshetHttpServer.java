@@ -59,6 +59,11 @@ public final class FreshetHttpServer implements AutoCloseable {
     private final FeatureApi api;
     private final Map<String, EventParser> parsers = new HashMap<>();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * The engine's gauges as of the latest /metrics scrape: read once per scrape, where every gauge
+     * meter used to recompute all of them (each a full engine stats snapshot: view locks, log size).
+     */
+    private volatile Map<String, Double> gauges;
     private final Timer servingLatency;
     private final Timer ingestLatency;
     private final byte[] token;
@@ -83,8 +88,9 @@ public final class FreshetHttpServer implements AutoCloseable {
                 .maximumExpectedValue(Duration.ofSeconds(1)).register(metrics);
         this.ingestLatency = Timer.builder("freshet_ingest_latency").description("ingest request latency until durable")
                 .publishPercentileHistogram().register(metrics);
-        engine.gauges().keySet().forEach(name ->
-                Gauge.builder("freshet_" + name, engine, e -> e.gauges().getOrDefault(name, Double.NaN)).register(metrics));
+        this.gauges = engine.gauges();
+        gauges.keySet().forEach(name ->
+                Gauge.builder("freshet_" + name, this, s -> s.gauges.getOrDefault(name, Double.NaN)).register(metrics));
         int loops = options.effectiveEventLoops();
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         // One HTTP server per event loop, all on one port, deployed as one verticle deployment:
@@ -173,8 +179,10 @@ public final class FreshetHttpServer implements AutoCloseable {
                 Problems.send(ctx, 503, Problems.title(503), "restoring state and replaying the log", null);
             }
         });
-        r.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(metrics.scrape()));
+        r.get("/metrics").handler(ctx -> {
+            gauges = engine.gauges();
+            ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+        });
         r.post("/v1/sources/:source/events").handler(body).handler(this::authorize).handler(this::ingest);
         r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false));
         r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true));
