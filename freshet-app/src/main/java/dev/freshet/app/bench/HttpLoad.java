@@ -3,6 +3,8 @@ package dev.freshet.app.bench;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -15,8 +17,9 @@ import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
@@ -33,18 +36,22 @@ import org.HdrHistogram.Histogram;
  * for every request it delayed (coordinated omission corrected, as wrk2 does). {@link #maxRate} is
  * closed-loop with a fixed number of requests in flight, for the saturation throughput.
  *
- * <p>Threading: a run's sockets are served by the calling thread (one selector). In open-loop runs
- * a pacer thread only releases requests at their due times (parking, not spinning: on two cores a
- * spinning sender would take a core from the server) and wakes the selector; timer slack of ~50 µs
- * is charged to the server, as any late send is. A request with no bytes moving for
- * {@link #REQUEST_IDLE_TIMEOUT_MS} fails, its connection is reopened, and it counts as an error, as
- * do non-200 answers and requests never answered.
+ * <p>Threading: a run's answers are read by the calling thread (one selector). In open-loop runs a
+ * sender thread writes each request itself at its due time (parking in between, not spinning: on
+ * two cores a spinning sender would take a core from the server) on a free connection, which stays
+ * registered for reads, so the only wake-up per request is the answer's. (Handing each request to
+ * the selector's thread instead cost a second cross-core wake-up per request, ~15 µs of CPU on the
+ * benchmark VM.) Timer slack of ~50 µs is charged to the server, as any late send is. A request
+ * with no bytes moving for {@link #REQUEST_IDLE_TIMEOUT_MS} fails, its connection is reopened, and
+ * it counts as an error, as do non-200 answers and requests never answered.
  */
 public final class HttpLoad implements AutoCloseable {
     /** A request with no bytes moving for this long fails (and counts as an error). */
     public static final long REQUEST_IDLE_TIMEOUT_MS = 30_000;
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(REQUEST_IDLE_TIMEOUT_MS);
     private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
+    /** How long the open-loop sender waits before looking again when every connection is busy. */
+    private static final long FREE_CONNECTION_POLL_NANOS = 20_000;
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     private final int port;
@@ -108,33 +115,46 @@ public final class HttpLoad implements AutoCloseable {
         long start = System.nanoTime() + 1_000_000;
         Requests requests = new Requests(path, contentType, bodies);
         Tally tally = new Tally();
-        AtomicLong released = new AtomicLong();
-        Thread pacer = Thread.ofPlatform().name("load-sender").start(() -> {
+        Queue<Connection> free = new ConcurrentLinkedQueue<>(List.of(connections));
+        Queue<Connection> failedSends = new ConcurrentLinkedQueue<>();
+        Thread sender = Thread.ofPlatform().name("load-sender").start(() -> {
             long next = 0;
             while (next < total && !Thread.currentThread().isInterrupted()) {
-                long wait = start + next * intervalNanos - System.nanoTime();
+                long due = start + next * intervalNanos;
+                long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                     continue;
                 }
-                next = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
-                released.set(next);
-                selector.wakeup();
+                Connection c = free.poll();
+                if (c == null) {
+                    LockSupport.parkNanos(FREE_CONNECTION_POLL_NANOS); // all busy: the delay is charged from `due`
+                    continue;
+                }
+                try {
+                    c.send(requests.get((int) next), due);
+                } catch (IOException e) {
+                    if (c.finish()) { // else the selector saw the connection break first and ended the request
+                        c.close();
+                        failedSends.add(c); // tallied by the selector's thread, which owns the tally
+                    }
+                }
+                next++;
             }
         });
-        ArrayDeque<Connection> free = new ArrayDeque<>(List.of(connections));
-        long issued = 0;
         long giveUpAt = start + (long) (seconds * 1e9) + IDLE_NANOS + TimeUnit.SECONDS.toNanos(30);
         try {
             while (tally.completed < total && System.nanoTime() < giveUpAt) {
-                for (long due = released.get(); issued < due && !free.isEmpty(); issued++) {
-                    send(free.poll(), requests.get((int) issued), start + issued * intervalNanos, tally, free);
-                }
                 poll(tally, free);
+                for (Connection c; (c = failedSends.poll()) != null; ) {
+                    c.in.clear();
+                    tally.answered(c.originNanos, -1);
+                    free.add(c);
+                }
             }
         } finally {
-            pacer.interrupt();
-            pacer.join();
+            sender.interrupt();
+            sender.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         abandonBusy();
@@ -175,7 +195,7 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     /** Sends {@code request} on {@code c}; a failure to send counts as an answered error. */
-    private static void send(Connection c, ByteBuffer request, long originNanos, Tally tally, ArrayDeque<Connection> free) {
+    private static void send(Connection c, ByteBuffer request, long originNanos, Tally tally, Queue<Connection> free) {
         try {
             c.send(request, originNanos);
         } catch (IOException e) {
@@ -187,13 +207,14 @@ public final class HttpLoad implements AutoCloseable {
      * Ends {@code c}'s request with {@code status} (negative: failed, and the connection is closed
      * to be reopened by the next send), tallies it and returns the connection to {@code free}.
      */
-    private static void complete(Connection c, int status, Tally tally, ArrayDeque<Connection> free) {
+    private static void complete(Connection c, int status, Tally tally, Queue<Connection> free) {
+        if (!c.finish()) {
+            return; // already ended by the open-loop sender, whose write failed
+        }
         if (status < 0) {
             c.close();
-        } else {
-            c.key.interestOps(0);
         }
-        c.busy = false;
+        c.in.clear();
         tally.answered(c.originNanos, status);
         free.add(c);
     }
@@ -202,7 +223,7 @@ public final class HttpLoad implements AutoCloseable {
      * Waits for socket events (until one arrives, a pacer wake-up, or 10 ms) and handles them:
      * completed responses are tallied and their connections returned to {@code free}.
      */
-    private void poll(Tally tally, ArrayDeque<Connection> free) {
+    private void poll(Tally tally, Queue<Connection> free) {
         try {
             selector.select(10);
         } catch (IOException e) {
@@ -239,9 +260,8 @@ public final class HttpLoad implements AutoCloseable {
     /** Closes connections still waiting for an answer after a run gave up, so the next run starts clean. */
     private void abandonBusy() {
         for (Connection c : connections) {
-            if (c.busy) {
+            if (c.finish()) {
                 c.close();
-                c.busy = false;
             }
         }
     }
@@ -271,35 +291,64 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            BUSY = MethodHandles.lookup().findVarHandle(Connection.class, "busy", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** A keep-alive connection carrying at most one request at a time. */
     private final class Connection {
-        SocketChannel channel;
-        SelectionKey key;
+        volatile SocketChannel channel;
+        volatile SelectionKey key;
         ByteBuffer out;
         ByteBuffer in = ByteBuffer.allocate(16 << 10);
         long originNanos;
-        long progressNanos;
-        boolean busy;
+        volatile long progressNanos;
+        /** Carrying a request; set by whoever sends, cleared once by whoever ends it ({@link #finish}). */
+        volatile boolean busy;
 
+        /** Ends the current request; false if it was already ended (by the other thread). */
+        boolean finish() {
+            return BUSY.compareAndSet(this, true, false);
+        }
+
+        /**
+         * Writes {@code request} (from the selector's thread, or the open-loop sender's). The
+         * connection is registered for reads from when it opens, so the selector sees the answer
+         * without being woken; only a request the socket does not take whole needs the selector
+         * (write interest, and a wake-up when sent from another thread).
+         */
         void send(ByteBuffer request, long origin) throws IOException {
-            busy = true;
             originNanos = origin;
             progressNanos = System.nanoTime();
+            busy = true; // volatile: publishes the fields above to the selector's thread
             if (channel == null) {
                 channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 channel.configureBlocking(false);
-                key = channel.register(selector, 0, this);
+                key = channel.register(selector, SelectionKey.OP_READ, this);
+                selector.wakeup(); // a selection in progress only sees the new channel from the next one
             }
             out = request;
-            in.clear();
             channel.write(out);
-            key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            if (out.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                selector.wakeup();
+            }
         }
 
         /** Writes more of the request; 0 (the answer is still to come). */
         int onWritable() throws IOException {
-            if (channel.write(out) > 0) {
+            SocketChannel ch = channel;
+            if (ch == null) {
+                return -1; // closed by the sender's thread meanwhile
+            }
+            if (ch.write(out) > 0) {
                 progressNanos = System.nanoTime();
             }
             if (!out.hasRemaining()) {
@@ -313,7 +362,11 @@ public final class HttpLoad implements AutoCloseable {
             if (!in.hasRemaining()) {
                 in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
             }
-            int n = channel.read(in);
+            SocketChannel ch = channel;
+            if (ch == null) {
+                return -1; // closed by the sender's thread meanwhile
+            }
+            int n = ch.read(in);
             if (n < 0) {
                 return -1;
             }
@@ -348,14 +401,15 @@ public final class HttpLoad implements AutoCloseable {
         }
 
         void close() {
-            if (channel != null) {
+            SocketChannel ch = channel;
+            if (ch != null) {
+                channel = null;
                 key.cancel();
                 try {
-                    channel.close();
+                    ch.close();
                 } catch (IOException e) {
                     // closing a broken connection: nothing more to do
                 }
-                channel = null;
             }
         }
     }
