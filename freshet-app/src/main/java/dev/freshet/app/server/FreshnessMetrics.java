@@ -34,7 +34,9 @@ import org.HdrHistogram.Recorder;
  * call per batch): {@code freshet_freshness_batch_accept_to_visible} (accept-time stamp → visible,
  * including the log write and its fsync) and {@code freshet_freshness_batch_durable_to_visible}
  * (log acknowledged durable → visible: the engine's own part); {@link #acceptToVisible} and
- * {@link #durableToVisible} give them as HdrHistograms for benchmarks.
+ * {@link #durableToVisible} give them as HdrHistograms for benchmarks, and
+ * {@link #eventAcceptToVisible} the same lag per event (each applied chunk weighted by its events,
+ * visible as soon as the chunk is, before the rest of its batch).
  */
 public final class FreshnessMetrics implements FreshnessListener {
     private static final long MAX_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -48,6 +50,7 @@ public final class FreshnessMetrics implements FreshnessListener {
     private volatile Map<String, Timer[]> batchTimers = Map.of();
     private final Recorder acceptToVisible = new Recorder(MAX_NANOS, 3);
     private final Recorder durableToVisible = new Recorder(MAX_NANOS, 3);
+    private final Recorder eventAcceptToVisible = new Recorder(MAX_NANOS, 3);
 
     public FreshnessMetrics(Map<String, List<String>> viewsBySource) {
         this.viewsBySource = Map.copyOf(viewsBySource);
@@ -98,6 +101,18 @@ public final class FreshnessMetrics implements FreshnessListener {
     /** Durable-to-visible lag (ns, one value per batch, all sources) since the previous call; records from {@link #bind}. */
     public Histogram durableToVisible() {
         return durableToVisible.getIntervalHistogram();
+    }
+
+    /** Accept-to-visible lag (ns) per live applied event since the previous call; records from {@link #bind}. */
+    public Histogram eventAcceptToVisible() {
+        return eventAcceptToVisible.getIntervalHistogram();
+    }
+
+    @Override
+    public void eventsVisible(String source, int events, long acceptToVisibleNanos) {
+        if (bound) {
+            eventAcceptToVisible.recordValueWithCount(Math.min(Math.max(0, acceptToVisibleNanos), MAX_NANOS), events);
+        }
     }
 
     @Override

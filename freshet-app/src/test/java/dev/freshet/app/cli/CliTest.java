@@ -117,14 +117,17 @@ class CliTest {
         assertEquals(1, lines.length, "only the JSON line on stdout with --json: " + r.out());
         JsonNode json = new ObjectMapper().readTree(lines[0]);
         for (String field : List.of("serve_p50_ms", "serve_p99_ms", "serve_p999_ms", "serve_max_rps", "ingest_events_per_second",
-                "freshness_p99_ms")) {
+                "freshness_p99_ms", "freshness_batch_p99_ms")) {
             assertTrue(json.get(field).asDouble() > 0, field + " in " + json);
         }
+        assertTrue(json.get("freshness_p99_ms").asDouble() <= json.get("freshness_batch_p99_ms").asDouble() + 1e-3,
+                "an event is visible no later than its whole batch: " + json);
         assertEquals(0, json.get("ingest_errors").asLong(), json.toString());
         assertEquals(0, json.get("serve_errors").asLong(), json.toString());
         assertEquals(20, json.get("freshness_batch_events").asInt(), json.toString());
         assertEquals(dataBefore, benchServeDirectories(), "the benchmark's data directory is removed at the end");
         assertTrue(json.get("freshness_batches").asLong() > 0, json.toString());
+        assertTrue(json.get("freshness_events").asLong() >= json.get("freshness_batches").asLong(), json.toString());
         for (String field : List.of("ingest_http_cpu_us_per_event", "ingest_engine_cpu_us_per_event", "serve_server_cpu_us_per_request",
                 "serve_max_server_cpu_us_per_request", "freshness_engine_cpu_us_per_event", "ingest_http_alloc_bytes_per_event",
                 "ingest_engine_alloc_bytes_per_event", "serve_server_alloc_bytes_per_request", "ingest_process_cpu_us_per_event",

@@ -93,6 +93,20 @@ class FreshnessMetricsTest {
     }
 
     @Test
+    void perEventLagsWeighEachChunkByItsEventsFromBindOn() {
+        FreshnessMetrics metrics = new FreshnessMetrics(Map.of("txn", List.of("card_txn")));
+        metrics.eventsVisible("txn", 64, 5_000_000); // log replay at start-up
+        metrics.bind(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        metrics.eventsVisible("txn", 64, 300_000);
+        metrics.eventsVisible("txn", 36, 700_000);
+        org.HdrHistogram.Histogram h = metrics.eventAcceptToVisible();
+        assertEquals(100, h.getTotalCount());
+        assertEquals(300_000, h.getValueAtPercentile(64), 300); // 3 significant digits
+        assertEquals(700_000, h.getValueAtPercentile(65), 700);
+        assertEquals(0, metrics.eventAcceptToVisible().getTotalCount(), "an interval histogram: reset by reading");
+    }
+
+    @Test
     void nothingIsRecordedBeforeBind() {
         FreshnessMetrics metrics = new FreshnessMetrics(Map.of("txn", List.of("card_txn")));
         metrics.visible("txn", 10_000, new long[] {9_000}, new long[] {8_000}, 1); // log replay at start-up

@@ -833,7 +833,12 @@ public final class EmbeddedEngine implements AutoCloseable {
         while ((head = s.pending.firstEntry()) != null && head.getKey() == s.nextOffset) {
             s.pending.pollFirstEntry();
             Delivery next = head.getValue();
-            s.applyRecords(next.firstOffset(), next.records(), next.rows());
+            s.liveAcceptNanos = next.acceptNanos();
+            try {
+                s.applyRecords(next.firstOffset(), next.records(), next.rows());
+            } finally {
+                s.liveAcceptNanos = SourceRuntime.NO_LIVE_BATCH;
+            }
             s.finishInFlight(next.ticket());
             queued.decrementAndGet();
             lastApplyLag = clock.millis() - next.ticket().acceptTime;

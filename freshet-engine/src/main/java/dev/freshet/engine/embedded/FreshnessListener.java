@@ -31,4 +31,18 @@ public interface FreshnessListener {
      */
     default void batchProcessed(String source, int events, long acceptToVisibleNanos, long durableToVisibleNanos) {
     }
+
+    /**
+     * Events of a live logged batch became visible to reads: one call per applied chunk (readers see
+     * a chunk as soon as its write lock is released, before the rest of its batch), with the lag on
+     * the monotonic clock from stamping the batch's accept time. Together the calls give the
+     * per-event distribution of accept → visible at sub-millisecond resolution. Not called for log
+     * replay, for dropped events, nor for events held for their event time (released later, they
+     * are reported through {@link #visible}). Called on the engine thread.
+     *
+     * @param events               events of the chunk now visible
+     * @param acceptToVisibleNanos from stamping the batch's accept time to visible
+     */
+    default void eventsVisible(String source, int events, long acceptToVisibleNanos) {
+    }
 }

@@ -83,6 +83,12 @@ final class SourceRuntime {
     private final List<DeadLetter> letters = new ArrayList<>();
     private final InstantSource wallClock;
     private final FreshnessListener freshness;
+    /**
+     * Monotonic accept stamp of the live batch being applied ({@link System#nanoTime}),
+     * {@link #NO_LIVE_BATCH} during log replay: per-chunk freshness is reported only for live batches.
+     */
+    long liveAcceptNanos = NO_LIVE_BATCH;
+    static final long NO_LIVE_BATCH = Long.MIN_VALUE;
     private final long[] visibleAccept = new long[CHUNK];
     private final long[] visibleEvent = new long[CHUNK];
     private int visibleCount;
@@ -282,10 +288,14 @@ final class SourceRuntime {
         releaseHeld(now);
         int eventTimeIndex = spec.eventTimeIndex();
         long visibleAt = freshness == FreshnessListener.NONE ? 0 : wallClock.millis();
+        boolean live = liveAcceptNanos != NO_LIVE_BATCH && freshness != FreshnessListener.NONE;
+        long visibleNanos = live ? System.nanoTime() : 0;
+        int applied = 0;
         for (int j = 0; j < k; j++) {
             Verdict v = verdicts[j];
             if (v == Verdict.APPLIED && freshness != FreshnessListener.NONE) {
                 visible(visibleAt, acceptTime, batch.getLong(from + j, eventTimeIndex));
+                applied++;
             } else if (v == Verdict.HELD) {
                 held.add(firstSeq + j, driver.dueTime(batch.getLong(from + j, eventTimeIndex)), records.get(recordFrom + j));
             } else if (!v.accepted()) {
@@ -293,6 +303,9 @@ final class SourceRuntime {
             }
         }
         flushVisible(visibleAt);
+        if (live && applied > 0) {
+            freshness.eventsVisible(name, applied, visibleNanos - liveAcceptNanos);
+        }
         checkHeld();
         flushDeadLetters();
     }

@@ -117,6 +117,53 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void eachAppliedChunkOfALiveBatchIsReportedVisibleButReplayedAndHeldEventsAreNot() {
+        ManualClock clock = new ManualClock(T0);
+        ConcurrentLinkedQueue<long[]> chunks = new ConcurrentLinkedQueue<>(); // {events, accept → visible ns}
+        ConcurrentLinkedQueue<Long> batches = new ConcurrentLinkedQueue<>();
+        FreshnessListener listener = new FreshnessListener() {
+            @Override
+            public void visible(String source, long visibleAt, long[] acceptTimes, long[] eventTimes, int count) {
+            }
+
+            @Override
+            public void eventsVisible(String source, int events, long acceptToVisibleNanos) {
+                chunks.add(new long[] {events, acceptToVisibleNanos});
+            }
+
+            @Override
+            public void batchProcessed(String source, int events, long acceptToVisibleNanos, long durableToVisibleNanos) {
+                batches.add(acceptToVisibleNanos);
+            }
+        };
+        EngineOptions options = EngineOptions.defaults().withFreshnessListener(listener).withCheckpointOnClose(false);
+        List<TestEvent> events = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            events.add(event("c" + i % 7, T0 - 500 - i, 1L));
+        }
+        events.add(event("c1", T0 + 500, 1L)); // held for its event time: visible later, not in this batch
+        try (MemoryStorage storage = new MemoryStorage()) {
+            try (EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, options, clock)) {
+                appendApplied(engine, events);
+                assertEquals(1, batches.size());
+                List<long[]> seen = List.copyOf(chunks);
+                assertEquals(3, seen.size(), "151 events in chunks of at most " + SourceRuntime.CHUNK);
+                assertEquals(150, seen.stream().mapToLong(c -> c[0]).sum(), "every applied event once, the held one not");
+                for (int i = 0; i < seen.size(); i++) {
+                    assertTrue(seen.get(i)[0] <= SourceRuntime.CHUNK);
+                    assertTrue(seen.get(i)[1] >= 0 && seen.get(i)[1] <= batches.peek(), "a chunk is visible no later than its whole batch");
+                    assertTrue(i == 0 || seen.get(i)[1] >= seen.get(i - 1)[1], "chunks become visible in order");
+                }
+            }
+            chunks.clear();
+            try (EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, options, clock)) {
+                assertEquals(150, engine.stats().sources().get(SOURCE).appliedEvents(), "the log replayed");
+                assertTrue(chunks.isEmpty(), "a replay of the log is not freshness");
+            }
+        }
+    }
+
+    @Test
     void futureEventIsHeldUntilTheClockPassesItsEventTime() {
         ManualClock clock = new ManualClock(T0);
         try (MemoryStorage storage = new MemoryStorage(); EmbeddedEngine engine = start(repo(counters()), storage, clock)) {
