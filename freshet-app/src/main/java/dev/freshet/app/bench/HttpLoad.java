@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
@@ -50,8 +51,6 @@ public final class HttpLoad implements AutoCloseable {
     public static final long REQUEST_IDLE_TIMEOUT_MS = 30_000;
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(REQUEST_IDLE_TIMEOUT_MS);
     private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
-    /** How long the open-loop sender waits before looking again when every connection is busy. */
-    private static final long FREE_CONNECTION_POLL_NANOS = 20_000;
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     private final int port;
@@ -115,50 +114,68 @@ public final class HttpLoad implements AutoCloseable {
         long start = System.nanoTime() + 1_000_000;
         Requests requests = new Requests(path, contentType, bodies);
         Tally tally = new Tally();
-        Queue<Connection> free = new ConcurrentLinkedQueue<>(List.of(connections));
+        FreeConnections free = new FreeConnections(new ConcurrentLinkedQueue<>(List.of(connections)));
         Queue<Connection> failedSends = new ConcurrentLinkedQueue<>();
-        Thread sender = Thread.ofPlatform().name("load-sender").start(() -> {
-            long next = 0;
-            while (next < total && !Thread.currentThread().isInterrupted()) {
-                long due = start + next * intervalNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                    continue;
-                }
-                Connection c = free.poll();
-                if (c == null) {
-                    LockSupport.parkNanos(FREE_CONNECTION_POLL_NANOS); // all busy: the delay is charged from `due`
-                    continue;
-                }
-                try {
-                    c.send(requests.get((int) next), due);
-                } catch (IOException e) {
-                    if (c.finish()) { // else the selector saw the connection break first and ended the request
-                        c.close();
-                        failedSends.add(c); // tallied by the selector's thread, which owns the tally
-                    }
-                }
-                next++;
+        AtomicReference<Throwable> senderFailure = new AtomicReference<>();
+        Thread sender = Thread.ofPlatform().name("load-sender").unstarted(() -> {
+            try {
+                sendOnSchedule(requests, total, start, intervalNanos, free, failedSends);
+            } catch (RuntimeException | Error e) {
+                senderFailure.set(e);
+                selector.wakeup();
             }
         });
+        free.sender = sender;
+        sender.start();
         long giveUpAt = start + (long) (seconds * 1e9) + IDLE_NANOS + TimeUnit.SECONDS.toNanos(30);
         try {
-            while (tally.completed < total && System.nanoTime() < giveUpAt) {
+            while (tally.completed < total && System.nanoTime() < giveUpAt && senderFailure.get() == null) {
                 poll(tally, free);
                 for (Connection c; (c = failedSends.poll()) != null; ) {
-                    c.in.clear();
                     tally.answered(c.originNanos, -1);
-                    free.add(c);
+                    c.release(free);
                 }
             }
         } finally {
             sender.interrupt();
             sender.join();
         }
+        if (senderFailure.get() != null) {
+            abandonBusy();
+            throw new IllegalStateException("the load generator's sender failed", senderFailure.get());
+        }
         double elapsed = (System.nanoTime() - start) / 1e9;
         abandonBusy();
         return new Result(tally.latency, tally.completed, tally.errors + (total - tally.completed), elapsed);
+    }
+
+    /**
+     * The open-loop sender: writes request i at {@code start + i * intervalNanos} on a free
+     * connection, itself; a failed write hands the connection (still owned) to {@code failedSends}.
+     */
+    private void sendOnSchedule(Requests requests, long total, long start, long intervalNanos, FreeConnections free,
+                                Queue<Connection> failedSends) {
+        long next = 0;
+        while (next < total && !Thread.currentThread().isInterrupted()) {
+            long due = start + next * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+                continue;
+            }
+            Connection c = free.take(); // null if interrupted; the wait for a connection is charged from `due`
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.send(requests.get((int) next), due);
+            } catch (IOException e) {
+                c.close();
+                failedSends.add(c); // still owned: tallied and freed by the selector's thread, which owns the tally
+                selector.wakeup();
+            }
+            next++;
+        }
     }
 
     /** Closed-loop: keeps {@code inFlight} requests outstanding for {@code seconds}. */
@@ -169,7 +186,7 @@ public final class HttpLoad implements AutoCloseable {
         }
         Requests requests = new Requests(path, contentType, bodies);
         Tally tally = new Tally();
-        ArrayDeque<Connection> free = new ArrayDeque<>();
+        FreeConnections free = new FreeConnections(new ArrayDeque<>());
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long giveUpAt = end + IDLE_NANOS + TimeUnit.SECONDS.toNanos(30);
@@ -195,11 +212,16 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     /** Sends {@code request} on {@code c}; a failure to send counts as an answered error. */
-    private static void send(Connection c, ByteBuffer request, long originNanos, Tally tally, Queue<Connection> free) {
+    private static void send(Connection c, ByteBuffer request, long originNanos, Tally tally, FreeConnections free) {
+        if (!c.claim()) {
+            throw new IllegalStateException("a connection was handed out twice");
+        }
         try {
             c.send(request, originNanos);
         } catch (IOException e) {
-            complete(c, -1, tally, free);
+            c.close();
+            tally.answered(originNanos, -1);
+            c.release(free);
         }
     }
 
@@ -207,23 +229,22 @@ public final class HttpLoad implements AutoCloseable {
      * Ends {@code c}'s request with {@code status} (negative: failed, and the connection is closed
      * to be reopened by the next send), tallies it and returns the connection to {@code free}.
      */
-    private static void complete(Connection c, int status, Tally tally, Queue<Connection> free) {
+    private static void complete(Connection c, int status, Tally tally, FreeConnections free) {
         if (!c.finish()) {
-            return; // already ended by the open-loop sender, whose write failed
+            return; // not in flight (any more): nothing to end
         }
         if (status < 0) {
             c.close();
         }
-        c.in.clear();
         tally.answered(c.originNanos, status);
-        free.add(c);
+        c.release(free);
     }
 
     /**
      * Waits for socket events (until one arrives, a pacer wake-up, or 10 ms) and handles them:
      * completed responses are tallied and their connections returned to {@code free}.
      */
-    private void poll(Tally tally, Queue<Connection> free) {
+    private void poll(Tally tally, FreeConnections free) {
         try {
             selector.select(10);
         } catch (IOException e) {
@@ -232,9 +253,14 @@ public final class HttpLoad implements AutoCloseable {
         var keys = selector.selectedKeys();
         for (SelectionKey key : keys) {
             Connection c = (Connection) key.attachment();
-            if (!key.isValid() || !c.busy) {
-                if (key.isValid()) {
-                    c.close(); // the server closed an idle connection: reopen on the next send
+            int state = c.state;
+            if (!key.isValid() || state == OWNED) {
+                continue; // a request being written (its events come back: level-triggered) or a closed channel
+            }
+            if (state == FREE) {
+                if (c.claim()) { // the server closed an idle connection: reopen on the next send
+                    c.close();
+                    c.state = FREE; // stays in the free queue
                 }
                 continue;
             }
@@ -251,7 +277,7 @@ public final class HttpLoad implements AutoCloseable {
         keys.clear();
         long now = System.nanoTime();
         for (Connection c : connections) {
-            if (c.busy && now - c.progressNanos > IDLE_NANOS) {
+            if (c.state == IN_FLIGHT && now - c.progressNanos > IDLE_NANOS) {
                 complete(c, -1, tally, free); // the server never answered: fail the request, start afresh
             }
         }
@@ -260,9 +286,61 @@ public final class HttpLoad implements AutoCloseable {
     /** Closes connections still waiting for an answer after a run gave up, so the next run starts clean. */
     private void abandonBusy() {
         for (Connection c : connections) {
-            if (c.finish()) {
+            if (c.state != FREE) {
                 c.close();
+                c.state = FREE;
             }
+        }
+    }
+
+    /**
+     * Connections with no request, shared by the selector's thread (which returns them) and, in
+     * open-loop runs, the sender (which takes them, and parks while there is none).
+     */
+    private static final class FreeConnections {
+        private final Queue<Connection> queue;
+        volatile Thread sender;
+        private volatile boolean senderWaiting;
+
+        FreeConnections(Queue<Connection> queue) {
+            this.queue = queue;
+        }
+
+        Connection poll() {
+            return queue.poll();
+        }
+
+        boolean isEmpty() {
+            return queue.isEmpty();
+        }
+
+        void put(Connection c) {
+            queue.add(c);
+            if (senderWaiting) {
+                LockSupport.unpark(sender);
+            }
+        }
+
+        /** The sender's next connection, claimed; parks while none is free; null if interrupted. */
+        Connection take() {
+            while (!Thread.currentThread().isInterrupted()) {
+                Connection c = queue.poll();
+                if (c == null) {
+                    senderWaiting = true;
+                    c = queue.poll(); // re-check after announcing the wait: a put() in between would not unpark
+                    if (c == null) {
+                        LockSupport.park(this);
+                        senderWaiting = false;
+                        continue;
+                    }
+                    senderWaiting = false;
+                }
+                while (!c.claim()) {
+                    Thread.onSpinWait(); // the selector is closing it (the server dropped it while idle): microseconds
+                }
+                return c;
+            }
+            return null;
         }
     }
 
@@ -291,11 +369,15 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
-    private static final VarHandle BUSY;
+    /** Connection states: no request; held by one thread (being written, closed or freed); waiting for its answer. */
+    private static final int FREE = 0;
+    private static final int OWNED = 1;
+    private static final int IN_FLIGHT = 2;
+    private static final VarHandle STATE;
 
     static {
         try {
-            BUSY = MethodHandles.lookup().findVarHandle(Connection.class, "busy", boolean.class);
+            STATE = MethodHandles.lookup().findVarHandle(Connection.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -309,12 +391,28 @@ public final class HttpLoad implements AutoCloseable {
         ByteBuffer in = ByteBuffer.allocate(16 << 10);
         long originNanos;
         volatile long progressNanos;
-        /** Carrying a request; set by whoever sends, cleared once by whoever ends it ({@link #finish}). */
-        volatile boolean busy;
+        /**
+         * {@link #FREE}, {@link #OWNED} or {@link #IN_FLIGHT}. Only the thread that moved a
+         * connection to OWNED touches its socket and buffers until it hands it on, so the sender
+         * never writes on a connection the selector is closing, and a request ends exactly once.
+         */
+        volatile int state;
 
-        /** Ends the current request; false if it was already ended (by the other thread). */
+        /** FREE → OWNED: the caller may send on it (or close it). */
+        boolean claim() {
+            return STATE.compareAndSet(this, FREE, OWNED);
+        }
+
+        /** IN_FLIGHT → OWNED: the caller ends the request; false if it is not in flight. */
         boolean finish() {
-            return BUSY.compareAndSet(this, true, false);
+            return STATE.compareAndSet(this, IN_FLIGHT, OWNED);
+        }
+
+        /** OWNED → FREE, ready for the next request, and back into {@code free}. */
+        void release(FreeConnections free) {
+            in.clear();
+            state = FREE;
+            free.put(this);
         }
 
         /**
@@ -326,18 +424,23 @@ public final class HttpLoad implements AutoCloseable {
         void send(ByteBuffer request, long origin) throws IOException {
             originNanos = origin;
             progressNanos = System.nanoTime();
-            busy = true; // volatile: publishes the fields above to the selector's thread
-            if (channel == null) {
-                channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.configureBlocking(false);
-                key = channel.register(selector, SelectionKey.OP_READ, this);
+            SocketChannel ch = channel;
+            if (ch == null) {
+                ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.configureBlocking(false);
+                key = ch.register(selector, SelectionKey.OP_READ, this);
+                channel = ch;
                 selector.wakeup(); // a selection in progress only sees the new channel from the next one
             }
             out = request;
-            channel.write(out);
-            if (out.hasRemaining()) {
+            ch.write(out);
+            boolean partial = out.hasRemaining();
+            if (partial) { // the selector writes the rest (set while still owned: it cannot be closed meanwhile)
                 key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+            state = IN_FLIGHT; // volatile: publishes the fields above to the selector's thread
+            if (partial) {
                 selector.wakeup();
             }
         }
@@ -401,6 +504,7 @@ public final class HttpLoad implements AutoCloseable {
         }
 
         void close() {
+            in.clear(); // a partial answer must not be read as the start of the next one
             SocketChannel ch = channel;
             if (ch != null) {
                 channel = null;

@@ -32,6 +32,7 @@ class HttpLoadTest {
                 case "/fail" -> req.response().setStatusCode(503).end();
                 case "/echo" -> req.response().end(b);
                 case "/close" -> req.connection().close();
+                case "/answer-then-close" -> req.response().end("{}").onComplete(done -> req.connection().close());
                 case "/stall" -> {
                     if (stalled.compareAndSet(false, true)) {
                         vertx.setTimer(300, t -> req.response().end("{}"));
@@ -93,6 +94,20 @@ class HttpLoadTest {
     }
 
     /** Against a port nobody listens on, every request fails at once and counts as one error. */
+    @Test
+    void connectionsTheServerClosesWhileIdleAreReopenedAndEveryRequestCountsOnce() throws InterruptedException {
+        try (HttpLoad load = new HttpLoad(server.actualPort(), 2)) {
+            for (int phase = 0; phase < 3; phase++) {
+                // each answer is followed by the server closing the connection: the sender takes
+                // connections the selector is closing, or finds closed, and must reconnect
+                HttpLoad.Result r = load.fixedRate("/answer-then-close", i -> BODY, 400, 0.5, "application/json");
+                assertEquals(200, r.completed(), "every request answered or failed once, phase " + phase);
+                assertEquals(200, r.latencyMicros().getTotalCount(), "phase " + phase);
+                assertTrue(r.ok() > 100, "most find a fresh connection: " + r.ok() + " of 200, phase " + phase);
+            }
+        }
+    }
+
     @Test
     void refusedConnectionsCountEachRequestOnceAsAnError() throws Exception {
         int port;
