@@ -1,97 +1,138 @@
 package dev.freshet.storage.rocksdb;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.Optional;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.rocksdb.AbstractEventListener;
-import org.rocksdb.CompactionJobInfo;
-import org.rocksdb.FlushJobInfo;
-import org.rocksdb.RocksDB;
+import java.util.stream.Stream;
 
 /**
- * Runs RocksDB's flushes and compactions under Linux's {@code SCHED_IDLE} policy: when a job begins,
- * the RocksDB thread running it moves itself there (an unprivileged change: lowering a thread's own
- * priority needs no rights).
+ * Moves RocksDB's compaction threads (the process-wide {@code rocksdb:low} pool) to Linux's
+ * {@code SCHED_IDLE} policy, by thread id from the opening thread: RocksDB starts and names its
+ * pool threads while it opens a database, so {@link #applyToCompactionThreads} runs right after
+ * each open (lowering the priority of one's own threads needs no rights).
  *
- * <p>Why not nice 19 alone (which RocksDB sets, and which stays as the fallback): a nice-19 thread
- * that is running keeps its time slice (up to ~1.5 ms on two cores) when the engine thread wakes
- * on its core, so a compaction delayed the engine by a slice again and again, and at half the
- * maximum ingest rate its backlog grew to tens of batches (freshness p99 106 / 126 ms). A
- * {@code SCHED_IDLE} task is preempted as soon as any normal task wants its core, so background
- * work only ever fills idle time (freshness p99 20 / 12 ms in the same runs; BENCHMARKS.md).
+ * <p>Why: at nice 19 (which RocksDB sets on both pools, and which stays as the fallback) a running
+ * compaction keeps its time slice (up to ~1.5 ms on two cores) when the engine thread wakes on its
+ * core, so the engine could be delayed by a slice again and again while its backlog grew. A
+ * {@code SCHED_IDLE} task is preempted as soon as any normal task wants its core (bench serve's
+ * freshness tail at half capacity: median p99 ~68 → ~30 ms over many runs, with large run-to-run
+ * noise; BENCHMARKS.md, "tenth session").
  *
- * <p>No-op where the policy does not exist (not Linux, or no {@code sched_setscheduler} in libc):
- * RocksDB's own nice 19 then applies alone.
+ * <p>Why compactions only: a thread this far down can be preempted while it holds RocksDB's
+ * database mutex, and then waits for an idle moment before it releases it. The log's committer
+ * needs that mutex to switch a full memtable, which the flush pool then writes out — so flushes,
+ * on which every append depends, stay at nice 19; compactions only fall behind (and RocksDB slows
+ * writes long before it stops them) when the cores have no idle time at all.
+ *
+ * <p>No-op where the policy does not exist (not Linux, no {@code sched_setscheduler} in libc, or
+ * native access denied): nice 19 then applies alone.
  */
-final class IdleCpuPolicy extends AbstractEventListener {
+final class IdleCpuPolicy {
     private static final System.Logger LOG = System.getLogger(IdleCpuPolicy.class.getName());
     /** Linux's {@code SCHED_IDLE} ({@code include/uapi/linux/sched.h}). */
     static final int SCHED_IDLE = 5;
-    private static final MethodHandle SET_SCHEDULER = libc("sched_setscheduler",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    private static final MethodHandle GET_SCHEDULER = libc("sched_getscheduler",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    /** Name RocksDB gives the threads of its compaction (LOW priority) pool. */
+    static final String COMPACTION_THREADS = "rocksdb:low";
+    private static final Path TASKS = Path.of("/proc/self/task");
+    private static final MethodHandle SET_SCHEDULER = setScheduler();
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
-    IdleCpuPolicy() {
-        super(EnabledEventCallback.ON_FLUSH_BEGIN, EnabledEventCallback.ON_COMPACTION_BEGIN);
+    private IdleCpuPolicy() {
     }
 
     @SuppressWarnings("restricted") // a libc downcall; the launcher and the tests enable native access
-    private static MethodHandle libc(String name, FunctionDescriptor signature) {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+    private static MethodHandle setScheduler() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return null;
         }
-        Linker linker = Linker.nativeLinker();
-        Optional<MemorySegment> symbol = linker.defaultLookup().find(name).or(() -> SymbolLookup.loaderLookup().find(name));
-        return symbol.map(s -> linker.downcallHandle(s, signature)).orElse(null);
-    }
-
-    /** Whether this platform has the policy (Linux with glibc or musl). */
-    static boolean available() {
-        return SET_SCHEDULER != null && GET_SCHEDULER != null;
-    }
-
-    @Override
-    public void onFlushBegin(RocksDB db, FlushJobInfo info) {
-        moveCurrentThreadToIdle();
-    }
-
-    @Override
-    public void onCompactionBegin(RocksDB db, CompactionJobInfo info) {
-        moveCurrentThreadToIdle();
-    }
-
-    /** Moves the calling thread to {@code SCHED_IDLE}; true if it is (or already was) there. */
-    static boolean moveCurrentThreadToIdle() {
-        if (!available()) {
-            return false;
-        }
         try {
-            if ((int) GET_SCHEDULER.invokeExact(0) == SCHED_IDLE) {
-                return true; // each job of a pool thread asks again: one cheap system call
+            Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find("sched_setscheduler")
+                    .map(s -> linker.downcallHandle(s, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS)))
+                    .orElse(null);
+        } catch (RuntimeException e) { // e.g. native access denied to this module
+            return null;
+        }
+    }
+
+    /** Whether this platform offers the policy (Linux, with libc's {@code sched_setscheduler}). */
+    static boolean available() {
+        return SET_SCHEDULER != null && Files.isDirectory(TASKS);
+    }
+
+    /**
+     * Moves every thread of RocksDB's compaction pool in this process to {@code SCHED_IDLE}
+     * (threads already there stay); returns how many threads were moved, -1 if the policy is not
+     * available or a call failed (warned once).
+     */
+    static int applyToCompactionThreads() {
+        if (!available()) {
+            return -1;
+        }
+        int moved = 0;
+        try (Stream<Path> threads = Files.list(TASKS)) {
+            for (Path t : threads.toList()) {
+                if (!threadName(t).startsWith(COMPACTION_THREADS) || policy(t) == SCHED_IDLE) {
+                    continue;
+                }
+                if (!moveToIdle(Integer.parseInt(t.getFileName().toString()))) {
+                    return -1;
+                }
+                moved++;
             }
-            int rc;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment param = arena.allocate(ValueLayout.JAVA_INT); // struct sched_param { int sched_priority = 0; }
-                rc = (int) SET_SCHEDULER.invokeExact(0, SCHED_IDLE, param);
-            }
-            if (rc != 0 && WARNED.compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.WARNING, "could not move RocksDB background threads to SCHED_IDLE"
-                        + " (sched_setscheduler failed); they keep nice 19");
+        } catch (IOException | RuntimeException e) {
+            warn("cannot list this process's threads: " + e);
+            return -1;
+        }
+        return moved;
+    }
+
+    private static String threadName(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).strip();
+        } catch (IOException e) {
+            return ""; // the thread ended meanwhile
+        }
+    }
+
+    /** Scheduling policy of a thread, from field 41 of {@code /proc/self/task/<tid>/stat}; -1 if unknown. */
+    static int policy(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+            return Integer.parseInt(fields.get(38));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static boolean moveToIdle(int tid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment param = arena.allocate(ValueLayout.JAVA_INT); // struct sched_param { int sched_priority = 0; }
+            int rc = (int) SET_SCHEDULER.invokeExact(tid, SCHED_IDLE, param);
+            if (rc != 0) {
+                warn("sched_setscheduler(" + tid + ", SCHED_IDLE) failed");
             }
             return rc == 0;
         } catch (Throwable t) {
-            if (WARNED.compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.WARNING, "could not move RocksDB background threads to SCHED_IDLE: " + t);
-            }
+            warn("sched_setscheduler failed: " + t);
             return false;
+        }
+    }
+
+    private static void warn(String what) {
+        if (WARNED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "RocksDB compaction threads stay at nice 19: " + what);
         }
     }
 }
