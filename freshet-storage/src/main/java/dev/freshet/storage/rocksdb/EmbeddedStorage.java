@@ -102,7 +102,6 @@ public final class EmbeddedStorage implements Storage {
             tuning.close();
             throw openFailure(dir, e);
         }
-        IdleCpuPolicy.applyToCompactionThreads(); // the pool's threads start (and are named) as a database opens
         Guard guard = new Guard();
         RocksDbEventLog log = null;
         try {

@@ -22,15 +22,12 @@ import org.rocksdb.WALRecoveryMode;
  * it is used. Owns the native option objects, which must outlive the database.
  *
  * <p><b>Database.</b> Two background jobs (flush + compaction; the target box has 2 cores), run at
- * the lowest CPU priority: nice 19 (RocksDB's {@code LowerThreadPoolCPUPriority}; the pools are
- * process-wide), and on Linux the compaction pool under {@code SCHED_IDLE} ({@link IdleCpuPolicy},
- * applied by {@link EmbeddedStorage#open} after each open; flushes stay at nice 19 because appends
- * depend on them). A flush of a 64 MiB log memtable costs about half a core-second, and at normal
+ * the lowest CPU priority (nice 19, RocksDB's {@code LowerThreadPoolCPUPriority}; the pools are
+ * process-wide): a flush of a 64 MiB log memtable costs about half a core-second, and at normal
  * priority it took the cores from the HTTP loops and the engine just when ingest was heaviest
- * (bench serve: acknowledged ingest +15%, freshness p99 halved); at nice 19 a running compaction
- * still kept its time slice when the engine woke. Under sustained overload the flushes still get
- * the idle time; if they fall behind, RocksDB stalls writes and ingest answers 429 until they
- * catch up.
+ * (bench serve: acknowledged ingest +15%, freshness p99 halved). Under sustained overload the
+ * flushes still get the idle time; if they fall behind, RocksDB stalls writes and ingest answers
+ * 429 until they catch up.
  * {@code max_total_wal_size} 256 MiB: the WAL is shared by all column families and a WAL file is
  * deleted only once every family has flushed past it, so rarely-written families (dead letters,
  * checkpoints) must not pin old WAL files forever. WAL recovery {@code kPointInTimeRecovery}: after
