@@ -138,14 +138,16 @@ public final class HttpLoad implements AutoCloseable {
             }
         } finally {
             sender.interrupt();
-            sender.join();
+            try {
+                sender.join();
+            } finally {
+                abandonBusy(); // whatever ended the run, the next one starts with every connection free
+            }
         }
         if (senderFailure.get() != null) {
-            abandonBusy();
             throw new IllegalStateException("the load generator's sender failed", senderFailure.get());
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        abandonBusy();
         return new Result(tally.latency, tally.completed, tally.errors + (total - tally.completed), elapsed);
     }
 
@@ -336,6 +338,9 @@ public final class HttpLoad implements AutoCloseable {
                     senderWaiting = false;
                 }
                 while (!c.claim()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return null;
+                    }
                     Thread.onSpinWait(); // the selector is closing it (the server dropped it while idle): microseconds
                 }
                 return c;
@@ -427,9 +432,14 @@ public final class HttpLoad implements AutoCloseable {
             SocketChannel ch = channel;
             if (ch == null) {
                 ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ch.configureBlocking(false);
-                key = ch.register(selector, SelectionKey.OP_READ, this);
+                try {
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    ch.configureBlocking(false);
+                    key = ch.register(selector, SelectionKey.OP_READ, this);
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    throw e;
+                }
                 channel = ch;
                 selector.wakeup(); // a selection in progress only sees the new channel from the next one
             }

@@ -284,12 +284,12 @@ final class SourceRuntime {
         } finally {
             lock.unlockWrite(stamp);
         }
+        boolean live = liveAcceptNanos != NO_LIVE_BATCH && freshness != FreshnessListener.NONE;
+        long visibleNanos = live ? System.nanoTime() : 0; // readers see the chunk from here on
         clock = now;
         releaseHeld(now);
         int eventTimeIndex = spec.eventTimeIndex();
         long visibleAt = freshness == FreshnessListener.NONE ? 0 : wallClock.millis();
-        boolean live = liveAcceptNanos != NO_LIVE_BATCH && freshness != FreshnessListener.NONE;
-        long visibleNanos = live ? System.nanoTime() : 0;
         int applied = 0;
         for (int j = 0; j < k; j++) {
             Verdict v = verdicts[j];
