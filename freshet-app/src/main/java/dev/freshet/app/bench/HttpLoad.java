@@ -243,7 +243,7 @@ public final class HttpLoad implements AutoCloseable {
     }
 
     /**
-     * Waits for socket events (until one arrives, a pacer wake-up, or 10 ms) and handles them:
+     * Waits for socket events (until one arrives, a wake-up from the sender, or 10 ms) and handles them:
      * completed responses are tallied and their connections returned to {@code free}.
      */
     private void poll(Tally tally, FreeConnections free) {
@@ -390,12 +390,12 @@ public final class HttpLoad implements AutoCloseable {
 
     /** A keep-alive connection carrying at most one request at a time. */
     private final class Connection {
-        volatile SocketChannel channel;
-        volatile SelectionKey key;
+        SocketChannel channel; // these fields are handed between threads by the volatile `state`
+        SelectionKey key;
         ByteBuffer out;
         ByteBuffer in = ByteBuffer.allocate(16 << 10);
         long originNanos;
-        volatile long progressNanos;
+        long progressNanos;
         /**
          * {@link #FREE}, {@link #OWNED} or {@link #IN_FLIGHT}. Only the thread that moved a
          * connection to OWNED touches its socket and buffers until it hands it on, so the sender
@@ -457,11 +457,7 @@ public final class HttpLoad implements AutoCloseable {
 
         /** Writes more of the request; 0 (the answer is still to come). */
         int onWritable() throws IOException {
-            SocketChannel ch = channel;
-            if (ch == null) {
-                return -1; // closed by the sender's thread meanwhile
-            }
-            if (ch.write(out) > 0) {
+            if (channel.write(out) > 0) {
                 progressNanos = System.nanoTime();
             }
             if (!out.hasRemaining()) {
@@ -475,11 +471,7 @@ public final class HttpLoad implements AutoCloseable {
             if (!in.hasRemaining()) {
                 in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
             }
-            SocketChannel ch = channel;
-            if (ch == null) {
-                return -1; // closed by the sender's thread meanwhile
-            }
-            int n = ch.read(in);
+            int n = channel.read(in);
             if (n < 0) {
                 return -1;
             }
