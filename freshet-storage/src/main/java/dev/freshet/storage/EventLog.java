@@ -2,6 +2,7 @@ package dev.freshet.storage;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * An append-only log of opaque records, one independent sequence per source. Every record gets a
@@ -45,6 +46,26 @@ public interface EventLog extends AutoCloseable {
      * @return a future completing with the offsets assigned once the batch is durable
      */
     CompletableFuture<AppendResult> append(String source, List<byte[]> records);
+
+    /**
+     * Like {@link #append(String, List)}, and tells {@code onWritten} the offsets as soon as the
+     * batch is <em>written</em> to the log, which may be before it is durable as configured (the
+     * returned future says that). A consumer may act on the records at once — the embedded engine
+     * makes them visible to reads without waiting for the fsync — because a written batch survives a
+     * crash of the process, and on a crash of the machine the log keeps a prefix of what was written:
+     * the batch is then either still there or gone together with everything written after it, and
+     * anything else written durably after it (a checkpoint) proves it durable too.
+     *
+     * <p>{@code onWritten} runs at most once, on the log's writer thread, in log order, before the
+     * future completes; it is not called if the write fails (the future may still fail after it was
+     * called: the fsync failed). It must be short and must not throw.
+     */
+    default CompletableFuture<AppendResult> append(String source, List<byte[]> records, Consumer<AppendResult> onWritten) {
+        return append(source, records).thenApply(r -> {
+            onWritten.accept(r);
+            return r;
+        });
+    }
 
     /** The next offset to be assigned for {@code source}; counts durable records only. 0 if unknown. */
     long endOffset(String source);

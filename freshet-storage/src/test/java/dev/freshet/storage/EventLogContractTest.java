@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -373,6 +374,53 @@ public abstract class EventLogContractTest extends ContractSupport {
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         long concurrent = log().commits() - before - 5;
         assertTrue(concurrent >= 1 && concurrent <= 200, "200 appends in flight made " + concurrent + " commits");
+    }
+
+    @Test
+    void writtenCallbackRunsOnceInLogOrderBeforeTheAppendCompletes() throws Exception {
+        ConcurrentLinkedQueue<AppendResult> written = new ConcurrentLinkedQueue<>(); // in callback order
+        List<CompletableFuture<Boolean>> calledFirst = new ArrayList<>();
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<CompletableFuture<Boolean>>>> perWriter = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int id = w;
+                perWriter.add(writers.submit(() -> {
+                    List<CompletableFuture<Boolean>> mine = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        CompletableFuture<AppendResult> f = log().append("w", batch(id + "-" + i + "-", 1 + i % 3), written::add);
+                        // when the append completes, its callback has run
+                        mine.add(f.thenApply(r -> written.stream().filter(r::equals).count() == 1));
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<CompletableFuture<Boolean>>> f : perWriter) {
+                calledFirst.addAll(f.get());
+            }
+        } finally {
+            writers.shutdown();
+        }
+        for (CompletableFuture<Boolean> c : calledFirst) {
+            assertTrue(c.join(), "the written callback ran exactly once before the append completed");
+        }
+        long next = 0;
+        for (AppendResult r : written) {
+            assertEquals(next, r.firstOffset(), "callbacks come in log order");
+            next = r.endOffset();
+        }
+        assertEquals(200, written.size());
+        assertEquals(next, log().endOffset("w"));
+    }
+
+    @Test
+    void writtenCallbackIsNotCalledForARefusedAppend() {
+        log().close();
+        AtomicBoolean called = new AtomicBoolean();
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> log().append("s", batch("r", 1), r -> called.set(true)).join());
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertFalse(called.get());
     }
 
     @Test

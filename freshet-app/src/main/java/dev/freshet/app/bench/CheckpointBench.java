@@ -104,7 +104,7 @@ public final class CheckpointBench {
         Recorder lag = new Recorder(TimeUnit.MINUTES.toNanos(10), 3);
         FreshnessListener listener = new FreshnessListener() {
             @Override
-            public void batchProcessed(String s, int events, long acceptToVisibleNanos, long durableToVisibleNanos) {
+            public void batchProcessed(String s, int events, long acceptToVisibleNanos, long loggedToVisibleNanos) {
                 lag.recordValue(Math.clamp(acceptToVisibleNanos, 0, TimeUnit.MINUTES.toNanos(10)));
             }
 

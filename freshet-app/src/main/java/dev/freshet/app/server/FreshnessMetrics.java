@@ -32,9 +32,9 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Per source and logged batch, on the monotonic clock in nanoseconds (Micrometer timers, one
  * call per batch): {@code freshet_freshness_batch_accept_to_visible} (accept-time stamp → visible,
- * including the log write and its fsync) and {@code freshet_freshness_batch_durable_to_visible}
- * (log acknowledged durable → visible: the engine's own part); {@link #acceptToVisible} and
- * {@link #durableToVisible} give them as HdrHistograms for benchmarks, and
+ * including the log write; applying does not wait for the log's fsync) and
+ * {@code freshet_freshness_batch_logged_to_visible} (log write done → visible: the engine's own
+ * part); {@link #acceptToVisible} and {@link #loggedToVisible} give them as HdrHistograms for benchmarks, and
  * {@link #eventAcceptToVisible} the same lag per event (each applied chunk weighted by its events,
  * visible as soon as the chunk is, before the rest of its batch).
  */
@@ -49,7 +49,7 @@ public final class FreshnessMetrics implements FreshnessListener {
     private volatile boolean bound;
     private volatile Map<String, Timer[]> batchTimers = Map.of();
     private final Recorder acceptToVisible = new Recorder(MAX_NANOS, 3);
-    private final Recorder durableToVisible = new Recorder(MAX_NANOS, 3);
+    private final Recorder loggedToVisible = new Recorder(MAX_NANOS, 3);
     private final Recorder eventAcceptToVisible = new Recorder(MAX_NANOS, 3);
 
     public FreshnessMetrics(Map<String, List<String>> viewsBySource) {
@@ -65,9 +65,9 @@ public final class FreshnessMetrics implements FreshnessListener {
         Map<String, Timer[]> b = new HashMap<>();
         for (String source : viewsBySource.keySet()) {
             b.put(source, new Timer[] {batchTimer(registry, "freshet_freshness_batch_accept_to_visible",
-                    "accept-time stamp (before the log write and fsync) to visible to reads, per logged batch", source),
-                    batchTimer(registry, "freshet_freshness_batch_durable_to_visible",
-                            "log acknowledged the batch durable to visible to reads, per logged batch", source)});
+                    "accept-time stamp (before the log write) to visible to reads, per logged batch", source),
+                    batchTimer(registry, "freshet_freshness_batch_logged_to_visible",
+                            "log write of the batch done (before its fsync) to visible to reads, per logged batch", source)});
         }
         batchTimers = Map.copyOf(b);
         bound = true;
@@ -98,9 +98,9 @@ public final class FreshnessMetrics implements FreshnessListener {
         return acceptToVisible.getIntervalHistogram();
     }
 
-    /** Durable-to-visible lag (ns, one value per batch, all sources) since the previous call; records from {@link #bind}. */
-    public Histogram durableToVisible() {
-        return durableToVisible.getIntervalHistogram();
+    /** Logged-to-visible lag (ns, one value per batch, all sources) since the previous call; records from {@link #bind}. */
+    public Histogram loggedToVisible() {
+        return loggedToVisible.getIntervalHistogram();
     }
 
     /** Accept-to-visible lag (ns) per live applied event since the previous call; records from {@link #bind}. */
@@ -116,15 +116,15 @@ public final class FreshnessMetrics implements FreshnessListener {
     }
 
     @Override
-    public void batchProcessed(String source, int events, long acceptToVisibleNanos, long durableToVisibleNanos) {
+    public void batchProcessed(String source, int events, long acceptToVisibleNanos, long loggedToVisibleNanos) {
         Timer[] t = batchTimers.get(source);
         if (t == null) {
             return;
         }
         t[0].record(acceptToVisibleNanos, TimeUnit.NANOSECONDS);
-        t[1].record(durableToVisibleNanos, TimeUnit.NANOSECONDS);
+        t[1].record(loggedToVisibleNanos, TimeUnit.NANOSECONDS);
         acceptToVisible.recordValue(Math.min(Math.max(0, acceptToVisibleNanos), MAX_NANOS));
-        durableToVisible.recordValue(Math.min(Math.max(0, durableToVisibleNanos), MAX_NANOS));
+        loggedToVisible.recordValue(Math.min(Math.max(0, loggedToVisibleNanos), MAX_NANOS));
     }
 
     @Override

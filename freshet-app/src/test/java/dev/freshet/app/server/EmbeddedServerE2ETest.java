@@ -167,7 +167,7 @@ class EmbeddedServerE2ETest {
         assertTrue(metrics.contains("freshet_freshness_event_to_visible_seconds_sum{view=\"card_txn\"} 3.2"), metrics);
         // monotonic per-batch lags: one observation per logged batch (two requests), values not asserted
         assertTrue(metrics.contains("freshet_freshness_batch_accept_to_visible_seconds_count{source=\"transactions\"} 2"), metrics);
-        assertTrue(metrics.contains("freshet_freshness_batch_durable_to_visible_seconds_count{source=\"transactions\"} 2"), metrics);
+        assertTrue(metrics.contains("freshet_freshness_batch_logged_to_visible_seconds_count{source=\"transactions\"} 2"), metrics);
     }
 
     @Test

@@ -61,10 +61,16 @@ import java.util.function.Supplier;
  * <b>Ingest.</b> {@link #append} encodes the rows ({@link RowCodec}), then, under the source's
  * append lock, picks the accept time — {@code max(previous, clock)}, so it never decreases in log
  * order — stamps it into the records and enqueues them in the log. The log assigns offsets in
- * enqueue order and completes futures in commit order; on completion the batch (with its offsets)
- * goes to the engine thread's inbox and the caller's future completes: the events are durable, not
- * yet applied. A per-source reorder buffer keyed by first offset makes the application order the
- * log order whatever order completions arrive in.
+ * enqueue order; once it has <em>written</em> the batch (before its fsync) the batch, with its
+ * offsets, goes to the engine thread's inbox, and once the log says it is durable the caller's
+ * future completes: the events are durable, maybe not yet applied. Applying does not wait for the
+ * fsync, so freshness does not include it; this is safe because the log keeps a prefix of what was
+ * written (see {@link dev.freshet.storage.EventLog#append(String, List, java.util.function.Consumer)}):
+ * a checkpoint, saved durably after the events it includes, proves them durable, and events lost
+ * with a machine crash before their fsync were never acknowledged (if an fsync fails, the log stops
+ * and the appends it covered fail, though their events may already be visible). A per-source
+ * reorder buffer keyed by first offset makes the application order the log order whatever order
+ * the batches arrive in.
  *
  * <p><b>One engine thread</b> is the single writer of all state: it applies records through each
  * source's {@link dev.freshet.engine.SourceDriver} (seq = log offset, accept time = the record's),
@@ -156,13 +162,13 @@ public final class EmbeddedEngine implements AutoCloseable {
     private final List<Delivery> published = new ArrayList<>();
 
     /**
-     * A durable batch on its way to the engine thread: its records and, in {@code rows}, the same
-     * events as the engine applies them (row i = what record i decodes to). {@code acceptNanos} and {@code durableNanos} are
-     * {@link System#nanoTime} when its accept time was stamped and when the log acknowledged it durable:
+     * A logged batch on its way to the engine thread: its records and, in {@code rows}, the same
+     * events as the engine applies them (row i = what record i decodes to). {@code acceptNanos} and {@code loggedNanos} are
+     * {@link System#nanoTime} when its accept time was stamped and when the log had written it:
      * monotonic stamps for the freshness metric only, never semantic times.
      */
     record Delivery(SourceRuntime source, long firstOffset, List<byte[]> records, EventBatch rows,
-                    SourceRuntime.InFlight ticket, long acceptNanos, long durableNanos) {
+                    SourceRuntime.InFlight ticket, long acceptNanos, long loggedNanos) {
     }
 
     /** Work run on the engine thread. */
@@ -302,19 +308,24 @@ public final class EmbeddedEngine implements AutoCloseable {
         SourceRuntime.InFlight ticket;
         CompletableFuture<AppendResult> appended;
         long accept;
-        long acceptNanos;
+        AtomicBoolean delivered = new AtomicBoolean();
         s.appendLock.lock();
         try {
-            acceptNanos = System.nanoTime();
+            long acceptNanos = System.nanoTime();
             accept = Math.max(s.acceptClock, clock.millis());
             s.acceptClock = accept;
             for (byte[] r : records) {
                 RowCodec.stampAcceptTime(r, accept);
             }
-            ticket = new SourceRuntime.InFlight(accept);
-            s.inFlight.addLast(ticket);
+            SourceRuntime.InFlight t = new SourceRuntime.InFlight(accept);
+            ticket = t;
+            s.inFlight.addLast(t);
             try {
-                appended = log.append(source, records);
+                // written (not yet fsynced): the engine may apply it now; the caller hears once durable
+                appended = log.append(source, records, r -> {
+                    delivered.set(true);
+                    inbox.add(new Delivery(s, r.firstOffset(), records, handedOff, t, acceptNanos, System.nanoTime()));
+                });
             } catch (RuntimeException e) {
                 s.inFlight.removeLastOccurrence(ticket);
                 releaseQueued();
@@ -326,11 +337,12 @@ public final class EmbeddedEngine implements AutoCloseable {
         CompletableFuture<IngestReceipt> result = new CompletableFuture<>();
         appended.whenComplete((r, e) -> {
             if (e != null) {
-                s.finishInFlight(ticket);
-                releaseQueued();
+                if (!delivered.get()) { // else the engine applies it and releases its place
+                    s.finishInFlight(ticket);
+                    releaseQueued();
+                }
                 result.completeExceptionally(unwrap(e));
             } else {
-                inbox.add(new Delivery(s, r.firstOffset(), records, handedOff, ticket, acceptNanos, System.nanoTime()));
                 result.complete(new IngestReceipt(source, r.firstOffset(), r.count(), accept));
             }
         });
@@ -821,7 +833,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
     }
 
-    /** Puts a durable batch in its source's reorder buffer and applies every batch now in order. */
+    /** Puts a logged batch in its source's reorder buffer and applies every batch now in order. */
     private void deliver(Delivery d) {
         SourceRuntime s = d.source();
         if (d.firstOffset() < s.nextOffset || s.pending.containsKey(d.firstOffset())) {
@@ -849,7 +861,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             // ?wait=applied caller, completed by publish(), can look at the metrics.
             long now = System.nanoTime();
             for (Delivery p : published) {
-                options.freshness().batchProcessed(s.name, p.records().size(), now - p.acceptNanos(), now - p.durableNanos());
+                options.freshness().batchProcessed(s.name, p.records().size(), now - p.acceptNanos(), now - p.loggedNanos());
             }
             published.clear();
             s.publish();

@@ -24,12 +24,12 @@ public interface FreshnessListener {
      * resolution epoch-millisecond accept times cannot give. Called on the engine thread.
      *
      * @param events                events in the batch
-     * @param acceptToVisibleNanos  from stamping the batch's accept time (before the log write and
-     *                              its fsync) to visible
-     * @param durableToVisibleNanos from the log acknowledging the batch durable to visible: the
-     *                              engine's own part
+     * @param acceptToVisibleNanos  from stamping the batch's accept time (before the log write) to
+     *                              visible
+     * @param loggedToVisibleNanos  from the log having written the batch (applying does not wait
+     *                              for its fsync) to visible: the engine's own part
      */
-    default void batchProcessed(String source, int events, long acceptToVisibleNanos, long durableToVisibleNanos) {
+    default void batchProcessed(String source, int events, long acceptToVisibleNanos, long loggedToVisibleNanos) {
     }
 
     /**

@@ -28,6 +28,7 @@ import dev.freshet.storage.EventLog;
 import dev.freshet.storage.LogCursor;
 import dev.freshet.storage.LogOverloadedException;
 import dev.freshet.storage.Storage;
+import dev.freshet.storage.StorageException;
 import dev.freshet.storage.StoredDeadLetter;
 import dev.freshet.storage.memory.MemoryStorage;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
@@ -45,6 +46,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -132,7 +134,7 @@ class EmbeddedEngineTest {
             }
 
             @Override
-            public void batchProcessed(String source, int events, long acceptToVisibleNanos, long durableToVisibleNanos) {
+            public void batchProcessed(String source, int events, long acceptToVisibleNanos, long loggedToVisibleNanos) {
                 batches.add(acceptToVisibleNanos);
             }
         };
@@ -336,6 +338,46 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void aWrittenBatchIsVisibleBeforeItsAppendIsAcknowledgedDurable() {
+        ManualClock clock = new ManualClock(T0);
+        ScriptedStorage storage = new ScriptedStorage();
+        try (EmbeddedEngine engine = start(repo(counters()), storage, clock)) {
+            storage.log.holdDurable = true;
+            CompletableFuture<IngestReceipt> a = engine.append(SOURCE, batch(List.of(event("c1", T0 - 1, 5L), event("c1", T0 - 1, 6L))));
+            engine.awaitApplied(SOURCE, 2).join(); // applied while the fsync is still pending
+            assertEquals(11, read(engine, "c1", "qty_lifetime", T0));
+            assertFalse(a.isDone(), "not acknowledged before the log says it is durable");
+            storage.log.releaseInReverse();
+            assertEquals(0, a.join().firstOffset());
+            assertEquals(2, a.join().endOffset());
+            assertEquals(0, engine.stats().queuedBatches());
+        }
+    }
+
+    @Test
+    void aFailedFsyncFailsTheAppendAndReleasesItsPlaceOnce() {
+        ManualClock clock = new ManualClock(T0);
+        ScriptedStorage storage = new ScriptedStorage();
+        EngineOptions two = EngineOptions.defaults().withMaxQueuedBatches(2);
+        try (EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, two, clock)) {
+            storage.log.holdDurable = true;
+            CompletableFuture<IngestReceipt> a = engine.append(SOURCE, batch(List.of(event("c1", T0 - 1, 5L))));
+            engine.awaitApplied(SOURCE, 1).join();
+            storage.log.failHeld(new StorageException("fsync failed"));
+            CompletionException e = assertThrows(CompletionException.class, a::join);
+            assertInstanceOf(StorageException.class, e.getCause());
+            // the engine applied it once and freed its place once: neither leaked nor freed twice
+            assertEquals(0, engine.stats().queuedBatches());
+            assertEquals(5, read(engine, "c1", "qty_lifetime", T0));
+            storage.log.holdDurable = false;
+            appendApplied(engine, List.of(event("c1", T0 - 1, 1L)));
+            appendApplied(engine, List.of(event("c1", T0 - 1, 1L)));
+            assertEquals(7, read(engine, "c1", "qty_lifetime", T0));
+            assertEquals(0, engine.stats().queuedBatches());
+        }
+    }
+
+    @Test
     void batchesApplyInLogOrderWhateverOrderTheirAppendsComplete() {
         ManualClock clock = new ManualClock(T0);
         ScriptedStorage storage = new ScriptedStorage();
@@ -533,6 +575,8 @@ class EmbeddedEngineTest {
         final MemoryStorage memory;
         volatile boolean refuse;
         volatile boolean hold;
+        /** Appends are written (and said so) at once; their acknowledgement waits for a release. */
+        volatile boolean holdDurable;
         private final List<Held> held = new ArrayList<>();
 
         /** An append done in memory whose completion is handed out later. */
@@ -557,6 +601,27 @@ class EmbeddedEngineTest {
                 held.add(h);
             }
             return h.handedOut();
+        }
+
+        @Override
+        public CompletableFuture<AppendResult> append(String source, List<byte[]> records, Consumer<AppendResult> onWritten) {
+            if (!holdDurable) {
+                return EventLog.super.append(source, records, onWritten);
+            }
+            AppendResult written = memory.eventLog().append(source, records).join();
+            onWritten.accept(written);
+            Held h = new Held(CompletableFuture.completedFuture(written), new CompletableFuture<>());
+            synchronized (held) {
+                held.add(h);
+            }
+            return h.handedOut();
+        }
+
+        void failHeld(RuntimeException e) {
+            synchronized (held) {
+                held.forEach(h -> h.handedOut().completeExceptionally(e));
+                held.clear();
+            }
         }
 
         void releaseInReverse() {

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -42,7 +43,10 @@ import org.rocksdb.WriteOptions;
  * records of a request ({@link LogSegments}) — into ONE {@link WriteBatch}, writes it once (synced under
  * {@link FsyncPolicy#ALWAYS}), publishes the new end offsets and only then completes the futures.
  * While one group is being written (and fsynced), the next one accumulates, so one fsync is shared
- * by every batch that arrived meanwhile: the more concurrent writers, the larger the groups.
+ * by every batch that arrived meanwhile: the more concurrent writers, the larger the groups. Under
+ * {@code ALWAYS} the write and the fsync are two steps: the group is written, the appends' written
+ * callbacks run (the engine starts applying), then the WAL is fsynced — so what the batch waits
+ * for to become visible does not include the fsync, and its acknowledgement still does.
  *
  * <p><b>Invariants.</b> Only the committer assigns offsets and source ids, so offsets are dense and
  * ordered without locks. A group is one atomic RocksDB write: after a crash a group is either
@@ -65,7 +69,7 @@ final class RocksDbEventLog implements EventLog {
     /** Readahead of a cursor's iterator: replays are long sequential scans. */
     static final long READAHEAD_BYTES = 2L << 20;
     private static final int MAX_GROUP_REQUESTS = 65_536;
-    private static final AppendRequest POISON = new AppendRequest("", List.of(), 0);
+    private static final AppendRequest POISON = new AppendRequest("", List.of(), 0, null);
 
     private final RocksDB db;
     private final ColumnFamilyHandle logCf;
@@ -108,13 +112,15 @@ final class RocksDbEventLog implements EventLog {
         final String source;
         final List<byte[]> records;
         final long bytes;
+        final Consumer<AppendResult> onWritten;
         final CompletableFuture<AppendResult> future = new CompletableFuture<>();
         long first;
 
-        AppendRequest(String source, List<byte[]> records, long bytes) {
+        AppendRequest(String source, List<byte[]> records, long bytes, Consumer<AppendResult> onWritten) {
             this.source = source;
             this.records = records;
             this.bytes = bytes;
+            this.onWritten = onWritten;
         }
     }
 
@@ -128,7 +134,8 @@ final class RocksDbEventLog implements EventLog {
         this.sources = sources;
         this.maxSourceId = maxSourceId;
         this.queue = new ArrayBlockingQueue<>(options.appendQueueRequests());
-        this.writeOptions = new WriteOptions().setSync(options.fsyncPolicy() == FsyncPolicy.ALWAYS);
+        // never synced with the write: under ALWAYS the committer fsyncs the WAL after the written callbacks
+        this.writeOptions = new WriteOptions().setSync(false);
         this.committer = Thread.ofPlatform().name("freshet-log-committer").daemon(true).unstarted(this::runCommitter);
         this.walSyncer = options.fsyncPolicy() != FsyncPolicy.INTERVAL ? null
                 : Executors.newSingleThreadScheduledExecutor(
@@ -177,6 +184,11 @@ final class RocksDbEventLog implements EventLog {
 
     @Override
     public CompletableFuture<AppendResult> append(String source, List<byte[]> records) {
+        return append(source, records, null);
+    }
+
+    @Override
+    public CompletableFuture<AppendResult> append(String source, List<byte[]> records, Consumer<AppendResult> onWritten) {
         Checks.source(source);
         long bytes = Checks.records(records);
         if (bytes > options.appendQueueBytes()) {
@@ -190,7 +202,7 @@ final class RocksDbEventLog implements EventLog {
         if (failed != null) {
             return CompletableFuture.failedFuture(stopped(failed));
         }
-        AppendRequest request = new AppendRequest(source, List.copyOf(records), bytes);
+        AppendRequest request = new AppendRequest(source, List.copyOf(records), bytes, onWritten);
         if (queuedBytes.addAndGet(bytes) > options.appendQueueBytes()) {
             queuedBytes.addAndGet(-bytes);
             return CompletableFuture.failedFuture(overloaded());
@@ -391,10 +403,16 @@ final class RocksDbEventLog implements EventLog {
                     commitGate.lock();
                     try (Guard.Access _ = guard.enter()) {
                         db.write(writeOptions, batch);
+                        written(group);
+                        if (options.fsyncPolicy() == FsyncPolicy.ALWAYS) {
+                            db.flushWal(true); // also syncs every older WAL file not yet synced
+                        }
                     } finally {
                         commitGate.unlock();
                     }
                     groupCommits.incrementAndGet();
+                } else {
+                    written(group);
                 }
             }
             maxSourceId = nextId;
@@ -412,6 +430,19 @@ final class RocksDbEventLog implements EventLog {
             failure = error;
             LOG.log(System.Logger.Level.ERROR, error.getMessage(), e);
             failAll(group, error);
+        }
+    }
+
+    /** Runs the group's written callbacks, in log order; one that throws does not stop the others. */
+    private static void written(List<AppendRequest> group) {
+        for (AppendRequest r : group) {
+            if (r.onWritten != null) {
+                try {
+                    r.onWritten.accept(new AppendResult(r.first, r.records.size()));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "a written callback of source " + r.source + " failed", e);
+                }
+            }
         }
     }
 
