@@ -58,7 +58,9 @@ public interface EventLog extends AutoCloseable {
      *
      * <p>{@code onWritten} runs at most once, on the log's writer thread, in log order, before the
      * future completes; it is not called if the write fails (the future may still fail after it was
-     * called: the fsync failed). It must be short and must not throw.
+     * called: the fsync failed). It must be short and must not throw. This default calls it as the
+     * future completes, which keeps log order only for logs that complete futures in log order;
+     * implementations that can call it earlier (or in order) override it.
      */
     default CompletableFuture<AppendResult> append(String source, List<byte[]> records, Consumer<AppendResult> onWritten) {
         return append(source, records).thenApply(r -> {

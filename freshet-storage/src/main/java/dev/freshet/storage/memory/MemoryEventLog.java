@@ -10,6 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * An {@link EventLog} in memory: appends complete synchronously (there is no disk to wait for) and
@@ -36,13 +37,23 @@ public final class MemoryEventLog implements EventLog {
 
     @Override
     public CompletableFuture<AppendResult> append(String source, List<byte[]> records) {
+        return append(source, records, null);
+    }
+
+    /** Written and "durable" at once: {@code onWritten} runs on the caller's thread, under the source's lock (log order). */
+    @Override
+    public CompletableFuture<AppendResult> append(String source, List<byte[]> records, Consumer<AppendResult> onWritten) {
         Checks.source(source);
         long batchBytes = Checks.records(records);
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("event log is closed"));
         }
         if (records.isEmpty()) {
-            return CompletableFuture.completedFuture(new AppendResult(endOffset(source), 0));
+            AppendResult none = new AppendResult(endOffset(source), 0);
+            if (onWritten != null) {
+                onWritten.accept(none);
+            }
+            return CompletableFuture.completedFuture(none);
         }
         List<byte[]> copies = new ArrayList<>(records.size());
         for (byte[] r : records) {
@@ -53,6 +64,9 @@ public final class MemoryEventLog implements EventLog {
         synchronized (log) {
             first = log.records.size();
             log.records.addAll(copies);
+            if (onWritten != null) {
+                onWritten.accept(new AppendResult(first, copies.size()));
+            }
         }
         bytes.addAndGet(batchBytes);
         commits.incrementAndGet();
