@@ -12,6 +12,7 @@ import dev.freshet.storage.EventLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -95,7 +96,13 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
             throw new RequestException(400, "the request must be a JSON object like {\"spine\": \"/data/spine.parquet\", "
                     + "\"timestamp_column\": \"ts\", \"feature_service\": \"fraud_model_v1\"}", "");
         }
-        Path spine = Path.of(text(req, "spine", null));
+        String spinePath = text(req, "spine", null);
+        Path spine;
+        try {
+            spine = Path.of(spinePath);
+        } catch (InvalidPathException e) {
+            throw new RequestException(400, "'spine' is not a valid path on the server: " + e.getMessage(), "/spine");
+        }
         if (!Files.isRegularFile(spine)) {
             throw new RequestException(400, "spine file " + spine + " does not exist on the server", "/spine");
         }

@@ -65,6 +65,12 @@ public final class FeatureApi {
             throw new RequestException(400, "'read_time' must be epoch milliseconds (an integer)", "/read_time");
         }
         long t = req.readTime == null ? now : (Long) req.readTime;
+        if (t < now) {
+            // tiles hold every applied event; before the clock a read would count events at or after t
+            throw new RequestException(400, "'read_time' " + t + " is before the server's clock (" + now + "): the online store"
+                    + " serves now and later only; omit read_time to read now, and build a training set (POST /v1/training-sets)"
+                    + " for values as of past times", "/read_time");
+        }
         List<Map<String, Object>> entities = req.entities;
         if (entities == null) {
             throw new RequestException(400, "'entities' must be an array of objects like {\"card_id\": \"c1\"}", "/entities");
@@ -95,11 +101,9 @@ public final class FeatureApi {
                 g.writeStartObject();
                 g.writeFieldName(ENTITY);
                 g.writeStartObject();
-                for (FeaturePlan.ViewRead v : plan.views()) {
-                    for (var k : v.joinKeys()) {
-                        g.writeFieldName(k.name());
-                        writeScalar(g, values.get(k.name()));
-                    }
+                for (String k : plan.joinKeys()) {
+                    g.writeFieldName(k);
+                    writeScalar(g, values.get(k));
                 }
                 g.writeEndObject();
                 g.writeFieldName(VALUES);
@@ -264,8 +268,8 @@ public final class FeatureApi {
     }
 
     private FeaturePlan plan(JsonNode req) {
-        JsonNode service = req.get("feature_service");
-        JsonNode features = req.get("features");
+        JsonNode service = absentIfNull(req.get("feature_service"));
+        JsonNode features = absentIfNull(req.get("features"));
         Object refs = features == null || features.isArray() ? null : NativeRequest.WRONG_KIND;
         if (features != null && features.isArray()) {
             List<Object> list = new ArrayList<>(features.size());
@@ -274,6 +278,11 @@ public final class FeatureApi {
         }
         Object s = service == null ? null : service.isTextual() ? service.asText() : NativeRequest.WRONG_KIND;
         return plan(s, refs);
+    }
+
+    /** A JSON {@code null} for an optional member means the same as leaving it out (Feast's clients send it). */
+    private static JsonNode absentIfNull(JsonNode n) {
+        return n == null || n.isNull() ? null : n;
     }
 
     /**

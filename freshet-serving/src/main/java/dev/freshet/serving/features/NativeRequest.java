@@ -18,8 +18,9 @@ import java.util.Map;
  * <p>It keeps exactly what {@link FeatureApi} validates, in the order it validates it, so the
  * answers (and which error comes first) are those of the tree-based reading: values that are
  * present but of the wrong kind are kept as markers and reported when their turn comes; unknown
- * fields are skipped; a repeated field keeps its last value; content after the root object is
- * ignored.
+ * fields are skipped; a repeated field keeps its last value; a JSON {@code null} for
+ * {@code feature_service}, {@code features} or {@code read_time} is the same as leaving it out;
+ * content after the root object is ignored.
  */
 final class NativeRequest {
     /** Marks a value of the wrong kind (a nested object or array, or a non-string feature reference). */
@@ -50,6 +51,15 @@ final class NativeRequest {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
+                if (t == JsonToken.VALUE_NULL && !name.equals("entities")) {
+                    switch (name) { // optional members: null means absent
+                        case "feature_service" -> r.service = null;
+                        case "features" -> r.features = null;
+                        case "read_time" -> r.readTime = null;
+                        default -> { }
+                    }
+                    continue;
+                }
                 switch (name) {
                     case "feature_service" -> r.service = t == JsonToken.VALUE_STRING ? p.getText() : skip(p, t);
                     case "features" -> r.readFeatures(p, t);

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 
@@ -15,7 +16,8 @@ import java.util.Arrays;
  * — at most {@value #PREALLOCATE_MAX} bytes up front, so a header alone cannot make the server
  * allocate much — and grown by doubling only past that or without the header (chunked uploads).
  * A body over the limit fails the request with 413, like {@code BodyHandler}: at once when
- * {@code Content-Length} says so, else as soon as the bytes received pass it.
+ * {@code Content-Length} says so, else as soon as the bytes received pass it. A client that sent
+ * {@code Expect: 100-continue} gets its {@code 100 Continue} here, once the declared size passed.
  */
 final class BodyBytes implements Handler<RoutingContext> {
     private static final String KEY = "freshet.body";
@@ -41,6 +43,9 @@ final class BodyBytes implements Handler<RoutingContext> {
         if (declared > limit) {
             ctx.fail(413);
             return;
+        }
+        if (request.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            request.response().writeContinue(); // the client waits for this before it sends the body
         }
         Collector body = new Collector(ctx, declared >= 0 ? (int) Math.min(declared, PREALLOCATE_MAX) : 1024);
         if (request.isEnded()) {

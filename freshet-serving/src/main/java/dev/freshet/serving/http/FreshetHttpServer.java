@@ -77,7 +77,7 @@ public final class FreshetHttpServer implements AutoCloseable {
         this.repo = repo;
         this.options = options;
         this.clock = clock;
-        this.token = options.bearerToken() == null ? null : ("Bearer " + options.bearerToken()).getBytes(StandardCharsets.UTF_8);
+        this.token = options.bearerToken() == null ? null : options.bearerToken().getBytes(StandardCharsets.US_ASCII);
         this.api = new FeatureApi(new FeaturePlanner(repo, engine, new ExpressionCompiler()), new FeatureRetriever(engine),
                 options.maxEntities());
         for (SourceSpec s : repo.sources()) {
@@ -183,11 +183,12 @@ public final class FreshetHttpServer implements AutoCloseable {
             gauges = engine.gauges();
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
         });
-        r.post("/v1/sources/:source/events").handler(body).handler(this::authorize).handler(this::ingest);
+        // authorized before the body is read: a client without the token gets 401, not a buffered body or a 413
+        r.post("/v1/sources/:source/events").handler(this::authorize).handler(body).handler(this::ingest);
         r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false));
         r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true));
         if (trainingSets != null) {
-            r.post("/v1/training-sets").handler(body).handler(this::authorize).handler(this::submitTrainingSet);
+            r.post("/v1/training-sets").handler(this::authorize).handler(body).handler(this::submitTrainingSet);
             r.get("/v1/training-sets/:id").handler(this::authorize).handler(this::trainingSetStatus);
         }
         r.route().last().handler(ctx -> Problems.send(ctx, 404, Problems.title(404),
@@ -209,7 +210,7 @@ public final class FreshetHttpServer implements AutoCloseable {
     private void authorize(RoutingContext ctx) {
         if (token != null) {
             String h = ctx.request().getHeader("Authorization");
-            if (h == null || !MessageDigest.isEqual(token, h.getBytes(StandardCharsets.UTF_8))) {
+            if (h == null || !bearerMatches(h)) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"freshet\"");
                 metrics.counter("freshet_http_unauthorized_total").increment();
                 Problems.send(ctx, 401, Problems.title(401), h == null ? "missing Authorization: Bearer <token>" : "invalid bearer token", null);
@@ -217,6 +218,18 @@ public final class FreshetHttpServer implements AutoCloseable {
             }
         }
         ctx.next();
+    }
+
+    /**
+     * {@code Bearer <token>} with the scheme in any case (RFC 9110 §11.1) and the token compared in
+     * constant time. Header values arrive as ISO-8859-1; the token is ASCII ({@link ServerOptions}).
+     */
+    private boolean bearerMatches(String header) {
+        String h = header.trim();
+        if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, h.substring(7).trim().getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private void ingest(RoutingContext ctx) {
@@ -233,7 +246,7 @@ public final class FreshetHttpServer implements AutoCloseable {
             return;
         }
         String type = ctx.request().getHeader("Content-Type");
-        String mime = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        String mime = type == null ? "" : (type.indexOf(';') < 0 ? type : type.substring(0, type.indexOf(';'))).trim().toLowerCase(Locale.ROOT);
         if (!mime.equals("application/json") && !mime.equals("application/x-ndjson") && !mime.equals("application/jsonl")) {
             Problems.send(ctx, 415, Problems.title(415), "Content-Type must be application/json (an array of events) or "
                     + "application/x-ndjson (one event per line), got '" + (type == null ? "" : type) + "'", null);
@@ -332,6 +345,12 @@ public final class FreshetHttpServer implements AutoCloseable {
     private void features(RoutingContext ctx, boolean feast) {
         long start = System.nanoTime();
         byte[] body = BodyBytes.of(ctx);
+        if (!engine.isReady()) {
+            metrics.counter("freshet_serving_errors_total", "status", "503").increment();
+            ctx.response().putHeader("Retry-After", "1");
+            Problems.send(ctx, 503, Problems.title(503), "restoring state and replaying the log; reads would be incomplete", null);
+            return;
+        }
         try {
             long now = clock.millis();
             byte[] out = feast ? api.feast(body, now) : api.features(body, now);

@@ -13,6 +13,10 @@ package dev.freshet.serving.http;
 public record ServerOptions(int port, String bearerToken, int maxBodyBytes, int maxEventsPerRequest, int maxEntities,
                             int eventLoops) {
     public ServerOptions {
+        if (bearerToken != null && (bearerToken.isEmpty() || !bearerToken.chars().allMatch(c -> c > 0x20 && c < 0x7F))) {
+            throw new IllegalArgumentException("the bearer token must be printable ASCII without spaces (RFC 6750),"
+                    + " at least one character");
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be >= 0 (0 = one per processor), got " + eventLoops);
         }

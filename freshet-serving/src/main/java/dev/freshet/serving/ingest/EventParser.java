@@ -205,7 +205,14 @@ public final class EventParser {
                 if (v != JsonToken.VALUE_STRING) {
                     return skipWith(p, "expected a string, got " + describe(v));
                 }
-                batch.setString(row, f, p.getText());
+                String text = p.getText();
+                int bad = unpairedSurrogate(text);
+                if (bad >= 0) {
+                    // the log stores UTF-8, which cannot carry it: refuse rather than store something else
+                    return "string is not valid Unicode: unpaired surrogate \\u" + Integer.toHexString(text.charAt(bad))
+                            + " at character " + bad;
+                }
+                batch.setString(row, f, text);
             }
             case INT64 -> {
                 if (v != JsonToken.VALUE_NUMBER_INT) {
@@ -250,6 +257,21 @@ public final class EventParser {
             }
         }
         return null;
+    }
+
+    /** Index of the first UTF-16 surrogate without its partner in {@code s}, or -1. */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     private static String skipWith(JsonParser p, String message) throws IOException {

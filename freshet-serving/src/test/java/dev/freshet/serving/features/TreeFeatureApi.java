@@ -48,7 +48,12 @@ final class TreeFeatureApi {
     public byte[] features(byte[] body, long now) {
         JsonNode req = parse(body);
         FeaturePlan plan = plan(req);
-        long t = req.has("read_time") ? longField(req, "read_time") : now;
+        long t = req.hasNonNull("read_time") ? longField(req, "read_time") : now;
+        if (t < now) {
+            throw new RequestException(400, "'read_time' " + t + " is before the server's clock (" + now + "): the online store"
+                    + " serves now and later only; omit read_time to read now, and build a training set (POST /v1/training-sets)"
+                    + " for values as of past times", "/read_time");
+        }
         JsonNode entities = req.path("entities");
         if (!entities.isArray()) {
             throw new RequestException(400, "'entities' must be an array of objects like {\"card_id\": \"c1\"}", "/entities");
@@ -79,10 +84,14 @@ final class TreeFeatureApi {
                 g.writeStartObject();
                 g.writeFieldName(ENTITY);
                 g.writeStartObject();
+                List<String> written = new ArrayList<>();
                 for (FeaturePlan.ViewRead v : plan.views()) {
                     for (var k : v.joinKeys()) {
-                        g.writeFieldName(k.name());
-                        writeScalar(g, values.get(k.name()));
+                        if (!written.contains(k.name())) {
+                            written.add(k.name());
+                            g.writeFieldName(k.name());
+                            writeScalar(g, values.get(k.name()));
+                        }
                     }
                 }
                 g.writeEndObject();
@@ -137,6 +146,8 @@ final class TreeFeatureApi {
     private FeaturePlan plan(JsonNode req) {
         JsonNode service = req.get("feature_service");
         JsonNode features = req.get("features");
+        service = service == null || service.isNull() ? null : service;
+        features = features == null || features.isNull() ? null : features;
         if (service != null && features != null) {
             throw new RequestException(400, "give either 'features' or 'feature_service', not both", "/features");
         }

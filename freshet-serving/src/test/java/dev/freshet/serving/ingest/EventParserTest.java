@@ -47,6 +47,24 @@ class EventParserTest {
     }
 
     @Test
+    void stringsUtf8CannotCarryAreRejectedAndSurrogatePairsKept() {
+        EventBatch b = new EventBatch(SCHEMA, 4);
+        var r = parse("""
+                [{"card_id":"ok\\ud83d\\ude00","amount":1,"event_time":1},
+                 {"card_id":"lone\\ud83d","amount":1,"event_time":1},
+                 {"card_id":"\\ude00low","amount":1,"event_time":1},
+                 {"card_id":"swapped\\ude00\\ud83d","amount":1,"event_time":1}]""", b);
+        assertEquals(1, b.size());
+        assertEquals("ok\uD83D\uDE00", b.getObject(0, 0), "a surrogate pair is one code point: kept");
+        assertEquals(3, r.rejected().size());
+        assertEquals(1, r.rejected().get(0).index());
+        assertEquals("card_id", r.rejected().get(0).field());
+        assertEquals("string is not valid Unicode: unpaired surrogate \\ud83d at character 4", r.rejected().get(0).reason());
+        assertEquals("string is not valid Unicode: unpaired surrogate \\ude00 at character 0", r.rejected().get(1).reason());
+        assertEquals("string is not valid Unicode: unpaired surrogate \\ude00 at character 7", r.rejected().get(2).reason());
+    }
+
+    @Test
     void batchSizeHintFollowsTheLastRequestsBytesPerEvent() {
         EventParser parser = new EventParser(SCHEMA);
         assertEquals(64, parser.expectedEvents(100_000, 1000), "no request seen yet");
