@@ -174,7 +174,10 @@ public final class BruteForceOracle {
                 yield Expected.present(recent, time(passing.getLast()));
             }
             case "count_distinct", "approx_count_distinct" -> {
-                Set<Object> distinct = new HashSet<>(values);
+                Set<Object> distinct = new HashSet<>();
+                for (Object v : values) {
+                    distinct.add(v instanceof Double d && d == 0.0 ? (Object) 0.0 : v); // -0.0 == 0.0: one value
+                }
                 yield Expected.present((long) distinct.size(), ts);
             }
             case "approx_percentile" -> {
@@ -190,7 +193,7 @@ public final class BruteForceOracle {
                 }
                 Map<String, Long> freq = new HashMap<>();
                 for (Object v : values) {
-                    freq.merge(String.valueOf(v), 1L, Long::sum);
+                    freq.merge(String.valueOf(v instanceof Double d && d == 0.0 ? (Object) 0.0 : v), 1L, Long::sum);
                 }
                 List<String> items = new ArrayList<>(freq.keySet());
                 items.sort(Comparator.<String>comparingLong(s -> -freq.get(s)).thenComparing(Comparator.naturalOrder()));

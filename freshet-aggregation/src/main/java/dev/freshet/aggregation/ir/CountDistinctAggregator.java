@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Exact count_distinct: IR is the set of distinct values (memory grows with cardinality; use
  * approx_count_distinct for high-cardinality inputs). Empty window → 0. Serialized sorted so the
- * encoding is deterministic.
+ * encoding is deterministic. 0.0 and -0.0 are one value (as in approx_count_distinct and top_k),
+ * since they compare equal; the IR holds 0.0.
  */
 public final class CountDistinctAggregator implements ObjectAggregator {
     public static final CountDistinctAggregator INSTANCE = new CountDistinctAggregator();
@@ -23,7 +24,7 @@ public final class CountDistinctAggregator implements ObjectAggregator {
     @Override
     public Object update(Object ir, InputCell in, long eventTime, long seq) {
         HashSet<Object> s = ir == null ? new HashSet<>(4) : set(ir);
-        s.add(in.boxed());
+        s.add(distinctValue(in.boxed()));
         return s;
     }
 
@@ -52,6 +53,11 @@ public final class CountDistinctAggregator implements ObjectAggregator {
         }
     }
 
+    /** {@code v} as distinct-value functions count it: -0.0 becomes 0.0 (equal numbers are one value). */
+    static Object distinctValue(Object v) {
+        return v instanceof Double d && d == 0.0 ? (Object) 0.0 : v;
+    }
+
     static int compareValues(Object a, Object b) {
         if (a.getClass() != b.getClass()) {
             return a.getClass().getName().compareTo(b.getClass().getName());
@@ -66,7 +72,7 @@ public final class CountDistinctAggregator implements ObjectAggregator {
         int n = in.readLength();
         HashSet<Object> s = new HashSet<>(n * 2);
         for (int i = 0; i < n; i++) {
-            s.add(ValueCodec.read(in));
+            s.add(distinctValue(ValueCodec.read(in))); // states written before -0.0 was folded into 0.0
         }
         return s;
     }

@@ -40,17 +40,20 @@ public final class MinMaxAggregator implements SlotAggregator {
         }
     }
 
-    /** max over float64, as a static for the per-event fast path. */
+    /**
+     * max over float64, as a static for the per-event fast path. Ordered by {@link Double#compare}
+     * (0.0 above -0.0), so the result does not depend on which zero came or merged first.
+     */
     public static void maxDouble(long[] s, int o, double v) {
-        if (s[o] == 0 || v > Double.longBitsToDouble(s[o + 1])) {
+        if (s[o] == 0 || Double.compare(v, Double.longBitsToDouble(s[o + 1])) > 0) {
             s[o] = 1;
             s[o + 1] = Double.doubleToRawLongBits(v);
         }
     }
 
-    /** min over float64, as a static for the per-event fast path. */
+    /** min over float64, as a static for the per-event fast path; ordered like {@link #maxDouble}. */
     public static void minDouble(long[] s, int o, double v) {
-        if (s[o] == 0 || v < Double.longBitsToDouble(s[o + 1])) {
+        if (s[o] == 0 || Double.compare(v, Double.longBitsToDouble(s[o + 1])) < 0) {
             s[o] = 1;
             s[o + 1] = Double.doubleToRawLongBits(v);
         }
@@ -69,9 +72,8 @@ public final class MinMaxAggregator implements SlotAggregator {
         if (integral) {
             return max ? candidate > current : candidate < current;
         }
-        double c = Double.longBitsToDouble(candidate);
-        double cur = Double.longBitsToDouble(current);
-        return max ? c > cur : c < cur;
+        int c = Double.compare(Double.longBitsToDouble(candidate), Double.longBitsToDouble(current));
+        return max ? c > 0 : c < 0;
     }
 
     @Override

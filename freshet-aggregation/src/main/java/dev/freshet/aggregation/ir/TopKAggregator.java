@@ -42,7 +42,7 @@ public final class TopKAggregator implements ObjectAggregator {
     @Override
     public Object update(Object ir, InputCell in, long eventTime, long seq) {
         FrequentItemsSketch<String> s = ir == null ? new FrequentItemsSketch<>(mapSize) : sketch(ir);
-        s.update(String.valueOf(in.boxed()));
+        s.update(String.valueOf(CountDistinctAggregator.distinctValue(in.boxed())));
         return s;
     }
 

@@ -10,6 +10,7 @@ import dev.freshet.model.spec.BatchFeatureSpec;
 import dev.freshet.model.spec.EntitySpec;
 import dev.freshet.model.spec.Field;
 import dev.freshet.model.spec.FeatureViewSpec;
+import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.model.spec.WindowSpec;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,12 @@ public final class ViewCompiler {
             createdIndex = schema.indexOf(created);
             if (createdIndex < 0) {
                 throw new IllegalArgumentException("source " + source.name() + ": " + CREATED_FIELD_OPTION + " names unknown field " + created);
+            }
+            FieldType createdType = schema.field(createdIndex).type();
+            if (createdType != FieldType.TIMESTAMP && createdType != FieldType.INT64) {
+                // compared as epoch milliseconds: anything else would be truncated or misread
+                throw new IllegalArgumentException("source " + source.name() + ": " + CREATED_FIELD_OPTION + " field " + created
+                        + " has type " + createdType.yamlName() + "; it must be timestamp or int64");
             }
         }
         // Group features by storage shape, preserving first-appearance order.

@@ -121,7 +121,7 @@ final class LatestGroup implements GroupState {
         }
         long ts = data[base + TIME];
         // age > ttl: too old (computed without overflow for extreme times)
-        boolean tooOld = ttl > 0 && t > ts && Math.subtractExact(t, ts) > ttl;
+        boolean tooOld = ttl > 0 && t > ts && Long.compareUnsigned(t - ts, ttl) > 0; // t > ts: t - ts fits in 64 unsigned bits
         for (int f = 0; f < nFeatures; f++) {
             int index = features[f].index();
             if (tooOld) {

@@ -52,6 +52,22 @@ class ValidatorTest {
     }
 
     @Test
+    void createdTimestampFieldMustExistAndBeATime() {
+        FeatureRepository repo = base()
+                .source(Sources.batch("profiles").field("card_id", FieldType.STRING).field("updated_at", FieldType.TIMESTAMP)
+                        .optionalField("created_s", FieldType.FLOAT64).eventTime("updated_at")
+                        .option("created_timestamp_field", "created_s"))
+                .source(Sources.batch("limits").field("card_id", FieldType.STRING).field("updated_at", FieldType.TIMESTAMP)
+                        .eventTime("updated_at").option("created_timestamp_field", "created"))
+                .build();
+        assertEquals(List.of(
+                "<builder>: limits.options.created_timestamp_field: unknown created-timestamp field 'created'",
+                "<builder>: profiles.options.created_timestamp_field: created-timestamp field 'created_s' has type float64;"
+                        + " it must be timestamp or int64 (epoch milliseconds)"),
+                errors(repo));
+    }
+
+    @Test
     void manyErrorsAreCollectedInOneRun() {
         FeatureRepository repo = base()
                 .entity(Entities.entity("card").joinKey("card_id", FieldType.STRING))

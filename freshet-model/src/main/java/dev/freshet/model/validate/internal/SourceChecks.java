@@ -12,9 +12,12 @@ import java.util.Set;
 
 /**
  * A source has a schema of uniquely named identifier fields, an event-time field of type timestamp
- * or int64 that exists in it, and non-negative whole-millisecond durations.
+ * or int64 that exists in it (so has its optional {@code created_timestamp_field}, the tie-breaker of
+ * batch rows with equal event times), and non-negative whole-millisecond durations.
  */
 final class SourceChecks {
+    /** The source option naming the field that orders batch rows with equal event times. */
+    static final String CREATED_FIELD_OPTION = "created_timestamp_field";
     private SourceChecks() {
     }
 
@@ -31,6 +34,10 @@ final class SourceChecks {
             }
         }
         checkEventTime(ctx, source);
+        String created = source.options().get(CREATED_FIELD_OPTION);
+        if (created != null) {
+            checkTimeField(ctx, source, "options." + CREATED_FIELD_OPTION, "created-timestamp field", created);
+        }
         nonNegative(ctx, source, "allowed_lateness", source.allowedLateness());
         nonNegative(ctx, source, "availability_delay", source.availabilityDelay());
         nonNegative(ctx, source, "max_future_skew", source.maxFutureSkew());
@@ -42,17 +49,22 @@ final class SourceChecks {
             ctx.error(source, "event_time_field", "missing required key 'event_time_field'");
             return;
         }
+        checkTimeField(ctx, source, "event_time_field", "event-time field", name);
+    }
+
+    /** {@code name} (given at {@code path}) must be a schema field of type timestamp or int64. */
+    private static void checkTimeField(ValidationContext ctx, SourceSpec source, String path, String what, String name) {
         Optional<Field> field = source.schema().find(name);
         if (field.isEmpty()) {
             if (!ctx.sources().declaresField(source.name(), name)) {
-                ctx.error(source, "event_time_field", "unknown event-time field '" + name + "'"
+                ctx.error(source, path, "unknown " + what + " '" + name + "'"
                         + Suggestions.hint(name, source.schema().types().keySet()));
             }
             return;
         }
         FieldType type = field.get().type();
         if (type != FieldType.TIMESTAMP && type != FieldType.INT64) {
-            ctx.error(source, "event_time_field", "event-time field '" + name + "' has type " + type.yamlName()
+            ctx.error(source, path, what + " '" + name + "' has type " + type.yamlName()
                     + "; it must be timestamp or int64 (epoch milliseconds)");
         }
     }
