@@ -171,13 +171,19 @@ public final class EmbeddedEngine implements AutoCloseable {
                     SourceRuntime.InFlight ticket, long acceptNanos, long loggedNanos) {
     }
 
-    /** Work run on the engine thread. */
+    /**
+     * Work run on the engine thread. If work that changes state fails, the state may be half
+     * changed: besides failing the caller's future, the failure stops the engine, as it does when
+     * the engine loop's own work fails, so nothing serves or checkpoints a half-applied step.
+     */
     private static final class Task<T> {
         final Supplier<T> work;
+        final boolean changesState;
         final CompletableFuture<T> future = new CompletableFuture<>();
 
-        Task(Supplier<T> work) {
+        Task(Supplier<T> work, boolean changesState) {
             this.work = work;
+            this.changesState = changesState;
         }
 
         void run() {
@@ -185,7 +191,19 @@ public final class EmbeddedEngine implements AutoCloseable {
                 future.complete(work.get());
             } catch (Throwable t) {
                 future.completeExceptionally(t);
+                if (changesState) {
+                    throw new StateChangeFailed(t);
+                }
             }
+        }
+    }
+
+    /** A state-changing task failed: unwinds the engine loop, which stops the engine with the cause. */
+    private static final class StateChangeFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StateChangeFailed(Throwable cause) {
+            super(cause.toString(), cause, false, false);
         }
     }
 
@@ -532,7 +550,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         join(onEngineThread(() -> {
             tick(clock.millis());
             return null;
-        }));
+        }, true));
     }
 
     // ---------------------------------------------------------------------------------- checkpoints
@@ -804,6 +822,8 @@ public final class EmbeddedEngine implements AutoCloseable {
             if (!halting && options.checkpointOnClose()) {
                 join(startCheckpoint());
             }
+        } catch (StateChangeFailed t) {
+            fail(t.getCause());
         } catch (Throwable t) {
             fail(t);
         } finally {
@@ -894,7 +914,11 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> onEngineThread(Supplier<T> work) {
-        Task<T> task = new Task<>(work);
+        return onEngineThread(work, false);
+    }
+
+    private <T> CompletableFuture<T> onEngineThread(Supplier<T> work, boolean changesState) {
+        Task<T> task = new Task<>(work, changesState);
         if (Thread.currentThread() == engineThread) {
             task.run();
             return task.future;

@@ -355,6 +355,29 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void aFailureWhileReleasingHeldEventsStopsTheEngine() {
+        ManualClock clock = new ManualClock(T0);
+        long future = T0 + 10;
+        FreshnessListener breaksOnRelease = (source, visibleAt, acceptTimes, eventTimes, count) -> {
+            if (count > 0 && eventTimes[0] == future) {
+                throw new IllegalStateException("listener broke");
+            }
+        };
+        EngineOptions options = EngineOptions.defaults().withFreshnessListener(breaksOnRelease);
+        try (MemoryStorage storage = new MemoryStorage();
+             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, options, clock)) {
+            appendApplied(engine, List.of(event("c1", future, 1L))); // held until the clock passes it
+            clock.set(future + 1);
+            assertThrows(RuntimeException.class, engine::advanceClock);
+            // the release failed half way: the engine stops rather than serve or checkpoint that state
+            CompletionException e = assertThrows(CompletionException.class,
+                    () -> engine.append(SOURCE, batch(List.of(event("c1", T0, 1L)))).join());
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("failure"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
     void aFailedFsyncFailsTheAppendAndReleasesItsPlaceOnce() {
         ManualClock clock = new ManualClock(T0);
         ScriptedStorage storage = new ScriptedStorage();
