@@ -128,6 +128,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("ingest_storage_cpu_us_per_event", cpu(ingestStorageCpu));
             result.put("ingest_process_cpu_us_per_event", cpu(ingestProcessCpu));
             result.put("ingest_cpu_busy", share(ingestBusy));
+            result.put("ingest_cpu_steal", share(ingestProcess.stealShare()));
+            result.put("ingest_cpu_others", share(ingestProcess.otherProcessesShare()));
             result.put("ingest_requests_per_log_commit", ingestPerCommit);
             result.put("ingest_http_alloc_bytes_per_event", bytes(httpAlloc));
             result.put("ingest_engine_alloc_bytes_per_event", bytes(ingestEngine.bytesPer(ingested)));
@@ -168,6 +170,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             // no writes in this phase: only what flushes and compactions left over from ingest still cost
             result.put("serve_storage_cpu_us_per_request", cpu(serveStorageCpu));
             result.put("serve_cpu_busy", share(serveBusy));
+            result.put("serve_cpu_steal", share(serveProcess.stealShare()));
+            result.put("serve_cpu_others", share(serveProcess.otherProcessesShare()));
             log.println("phase 4: maximum serving rate, closed loop, 64 requests in flight");
             log.flush();
             ThreadCost maxLoops = ThreadCost.since(EVENT_LOOPS);
@@ -182,6 +186,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("serve_max_server_cpu_us_per_request", cpu(maxCpu));
             result.put("serve_max_process_cpu_us_per_request", cpu(maxProcessCpu));
             result.put("serve_max_cpu_busy", share(maxBusy));
+            result.put("serve_max_cpu_steal", share(maxProcess.stealShare()));
+            result.put("serve_max_cpu_others", share(maxProcess.otherProcessesShare()));
 
             Buffer[] small = new Buffer[64];
             for (int i = 0; i < small.length; i++) {
@@ -234,6 +240,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             result.put("freshness_storage_cpu_us_per_event", cpu(freshStorageCpu));
             result.put("freshness_process_cpu_us_per_event", cpu(freshProcessCpu));
             result.put("freshness_cpu_busy", share(freshBusy));
+            result.put("freshness_cpu_steal", share(freshProcess.stealShare()));
+            result.put("freshness_cpu_others", share(freshProcess.otherProcessesShare()));
             result.put("freshness_requests_per_log_commit", freshPerCommit);
             result.put("freshness_definition", "per applied event, on the engine's monotonic clock: from stamping its batch's accept"
                     + " time (before the log write; fsync " + fsync + ", which applying does not wait for) to visible to reads (its chunk of"
@@ -301,9 +309,9 @@ public final class BenchServeCommand implements Callable<Integer> {
         return commitsBefore < 0 || commitsAfter <= commitsBefore ? null : round(requests / (double) (commitsAfter - commitsBefore));
     }
 
-    /** A share of the cores for the JSON (0..1, two decimals): null where it is not measured. */
+    /** A share of the cores for the JSON (0..1, three decimals: steal is often a few tenths of a percent): null where not measured. */
     private static Double share(double busy) {
-        return Double.isNaN(busy) ? null : Math.round(busy * 100) / 100.0;
+        return Double.isNaN(busy) ? null : Math.round(busy * 1000) / 1000.0;
     }
 
     /** A bytes-per-unit figure for the JSON: null where the JVM does not measure thread allocation. */

@@ -53,4 +53,34 @@ class ProcessCostTest {
         double busy = cost.busyShare();
         assertTrue(busy > 0 && busy <= 1.1, "a share of the cores: " + busy);
     }
+
+    @Test
+    void machineTicksAreReadFromTheAggregateCpuLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path stat = dir.resolve("stat");
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        Files.writeString(stat, "cpu  100 20 30 4000 50 6 7 8 0 0\ncpu0 50 10 15 2000 25 3 3 4 0 0\nintr 1 2 3\n");
+        long[] ticks = ProcessCost.machineTicks(stat);
+        assertEquals(100 + 20 + 30 + 6 + 7, ticks[0], "busy: user + nice + system + irq + softirq (not idle, iowait or steal)");
+        assertEquals(8, ticks[1], "steal");
+        Files.writeString(stat, "cpu0 1 2 3\n");
+        assertEquals(null, ProcessCost.machineTicks(stat), "no aggregate line");
+        assertEquals(null, ProcessCost.machineTicks(dir.resolve("missing")));
+    }
+
+    @Test
+    void neighboursAreSharesOfTheCores() {
+        assumeTrue(Files.isReadable(Path.of("/proc/stat")), "Linux /proc only");
+        ProcessCost cost = ProcessCost.since();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long start = mx.getCurrentThreadCpuTime();
+        long x = 0;
+        while (mx.getCurrentThreadCpuTime() - start < 100_000_000L) {
+            x += System.nanoTime() & 1;
+        }
+        assertTrue(x >= 0);
+        double steal = cost.stealShare();
+        double others = cost.otherProcessesShare();
+        assertTrue(steal >= 0 && steal <= 1, "steal share: " + steal);
+        assertTrue(others >= 0 && others <= 1, "other processes' share: " + others);
+    }
 }
