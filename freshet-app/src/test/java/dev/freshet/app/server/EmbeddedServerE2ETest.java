@@ -46,10 +46,16 @@ class EmbeddedServerE2ETest {
     @BeforeEach
     void start() {
         clock = new ManualClock(T0);
-        server = ServeCommand.Running.start(FRAUD, data, new ServerOptions(0, TOKEN, 64 * 1024, 100, 50), FsyncPolicy.ALWAYS,
-                Duration.ofMinutes(10), clock);
-        server.engine().awaitReady().join();
+        server = startFraudServer(data, clock);
         http = HttpClient.newHttpClient();
+    }
+
+    /** The fraud example served from {@code data} on a free port: token {@link #TOKEN}, 64 KiB bodies, 100 events, 50 rows. */
+    static ServeCommand.Running startFraudServer(Path data, ManualClock clock) {
+        ServeCommand.Running server = ServeCommand.Running.start(FRAUD, data, new ServerOptions(0, TOKEN, 64 * 1024, 100, 50),
+                FsyncPolicy.ALWAYS, Duration.ofMinutes(10), clock);
+        server.engine().awaitReady().join();
+        return server;
     }
 
     @AfterEach

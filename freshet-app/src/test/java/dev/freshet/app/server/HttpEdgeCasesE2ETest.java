@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freshet.model.FeatureRepository;
-import dev.freshet.model.yaml.RepositoryLoader;
-import dev.freshet.serving.http.ServerOptions;
-import dev.freshet.storage.rocksdb.FsyncPolicy;
 import dev.freshet.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -33,9 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * optional members, strings UTF-8 cannot carry, and unrepresentable spine paths.
  */
 class HttpEdgeCasesE2ETest {
-    static final FeatureRepository FRAUD = RepositoryLoader.load(Path.of("..", "examples", "fraud")).repositoryOrThrow();
-    static final long T0 = 1_800_000_000_000L;
-    static final String TOKEN = "s3cret";
+    static final long T0 = EmbeddedServerE2ETest.T0;
+    static final String TOKEN = EmbeddedServerE2ETest.TOKEN;
 
     @TempDir
     Path data;
@@ -47,9 +42,7 @@ class HttpEdgeCasesE2ETest {
     @BeforeEach
     void start() {
         clock = new ManualClock(T0);
-        server = ServeCommand.Running.start(FRAUD, data, new ServerOptions(0, TOKEN, 64 * 1024, 100, 50), FsyncPolicy.ALWAYS,
-                Duration.ofMinutes(10), clock);
-        server.engine().awaitReady().join();
+        server = EmbeddedServerE2ETest.startFraudServer(data, clock);
     }
 
     @AfterEach
