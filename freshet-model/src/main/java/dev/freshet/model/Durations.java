@@ -1,5 +1,6 @@
 package dev.freshet.model;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -20,6 +21,8 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern WHOLE = Pattern.compile("-?(\\d+(ms|s|m|h|d))+");
+    /** The longest duration whose milliseconds fit in a {@code long} (about 292 million years). */
+    public static final Duration MAX_MILLIS = Duration.ofMillis(Long.MAX_VALUE);
 
     private Durations() {
     }
@@ -70,16 +73,24 @@ public final class Durations {
             return "0s";
         }
         StringBuilder sb = new StringBuilder(duration.isNegative() ? "-" : "");
-        long ms = Math.abs(duration.toMillis());
+        // BigInteger: the milliseconds of a long duration (or its absolute value) need not fit in a long
+        BigInteger ms = BigInteger.valueOf(duration.getSeconds()).multiply(BigInteger.valueOf(1_000))
+                .add(BigInteger.valueOf(duration.getNano() / 1_000_000)).abs();
         long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
         String[] units = {"d", "h", "m", "s", "ms"};
         for (int i = 0; i < sizes.length; i++) {
-            if (ms >= sizes[i]) {
-                sb.append(ms / sizes[i]).append(units[i]);
-                ms %= sizes[i];
+            BigInteger[] qr = ms.divideAndRemainder(BigInteger.valueOf(sizes[i]));
+            if (qr[0].signum() > 0) {
+                sb.append(qr[0]).append(units[i]);
+                ms = qr[1];
             }
         }
         return sb.toString();
+    }
+
+    /** Whether the duration's milliseconds fit in a {@code long}, as the engine counts time. */
+    public static boolean fitsInMillis(Duration duration) {
+        return duration.compareTo(MAX_MILLIS) <= 0 && duration.compareTo(MAX_MILLIS.negated()) >= 0;
     }
 
     private static int rank(String unit) {

@@ -1,6 +1,7 @@
 package dev.freshet.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -41,5 +42,16 @@ class DurationsTest {
         assertEquals("1d", Durations.format(Duration.ofHours(24)));
         assertEquals("0s", Durations.format(Duration.ZERO));
         assertEquals("-1m", Durations.format(Duration.ofMinutes(-1)));
+    }
+
+    /** Durations whose milliseconds overflow a long are formatted (in error messages), not a crash. */
+    @Test
+    void formatsDurationsLongerThanALongOfMilliseconds() {
+        assertEquals("200000000000d", Durations.format(Duration.ofDays(200_000_000_000L)));
+        assertEquals("-200000000000d1ms", Durations.format(Duration.ofDays(-200_000_000_000L).minusMillis(1)));
+        assertEquals("106751991167d7h12m55s807ms", Durations.format(Durations.MAX_MILLIS));
+        assertTrue(Durations.fitsInMillis(Durations.MAX_MILLIS));
+        assertFalse(Durations.fitsInMillis(Durations.MAX_MILLIS.plusMillis(1)));
+        assertFalse(Durations.fitsInMillis(Duration.ofDays(-200_000_000_000L)));
     }
 }

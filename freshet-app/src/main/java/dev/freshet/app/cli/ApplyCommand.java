@@ -3,6 +3,8 @@ package dev.freshet.app.cli;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.registry.Plan;
 import dev.freshet.model.registry.Registry;
+import dev.freshet.model.registry.RegistryFileException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -34,7 +36,13 @@ public final class ApplyCommand implements Callable<Integer> {
         if (r == null) {
             return 1;
         }
-        Registry registry = Registry.open(registryFile != null ? registryFile : Registry.defaultFile(repo), Clock.systemUTC());
+        Registry registry;
+        try {
+            registry = Registry.open(registryFile != null ? registryFile : Registry.defaultFile(repo), Clock.systemUTC());
+        } catch (RegistryFileException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage()); // a damaged or unreadable registry, named
+            return 1;
+        }
         Plan plan = registry.plan(r);
         out.println(plan);
         out.printf("plan: %d added, %d changed, %d unchanged, %d removed%n",

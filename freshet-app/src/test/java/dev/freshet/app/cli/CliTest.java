@@ -79,6 +79,18 @@ class CliTest {
     }
 
     @Test
+    void applyOnADamagedRegistryFailsWithAMessageNamingTheFile(@TempDir Path dir) throws IOException {
+        Path repo = dir.resolve("fraud");
+        copy(FRAUD, repo);
+        Files.createDirectories(repo.resolve(".freshet"));
+        Files.writeString(repo.resolve(".freshet/registry.json"), "{\"format_version\":1}");
+        Run r = run("apply", "--repo", repo.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("registry.json"), r.err());
+        assertFalse(r.err().contains("\tat "), "a message, not a stack trace: " + r.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (List<String> cmd : List.of(List.<String>of(), List.of("validate"), List.of("apply"), List.of("bench"),
                 List.of("bench", "engine"))) {

@@ -16,6 +16,7 @@ import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.Schema;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -25,7 +26,9 @@ import java.util.regex.Pattern;
 /**
  * Compiles CEL expressions (inputs, filters, on-demand features) against a schema.
  *
- * <p>Every expression is parsed and type-checked by CEL (cel-java). Variables are the schema's
+ * <p>Every expression is parsed and type-checked by CEL (cel-java), and its constant regexes
+ * ({@code matches}), {@code timestamp} and {@code duration} literals are checked, since one that
+ * cannot work would fail on every evaluation. Variables are the schema's
  * fields: string → string, int64 → int, float64 → double, bool → bool, timestamp → int (epoch
  * milliseconds). Ordering between int and double is allowed ({@code amount > 0}); arithmetic
  * between them needs a conversion ({@code double(n) * 1.5}). The function
@@ -56,6 +59,7 @@ public final class ExpressionCompiler {
     private static final Pattern SYNTAX = Pattern.compile("(?:mismatched|extraneous) input '(.*)' expecting .*");
     private static final Pattern NO_OVERLOAD = Pattern.compile("found no matching overload for '([^']+)' applied to '\\(([^)]*)\\)'.*");
     private static final Pattern ARITHMETIC = Pattern.compile("_[-+*/%]_|-_");
+    private static final Pattern LITERAL = Pattern.compile("(?s)(\\w+) validation failed\\. Reason: (?:evaluation error: )?([^\\n]*).*");
 
     private final CelEnvironment environment = new CelEnvironment();
 
@@ -90,6 +94,10 @@ public final class ExpressionCompiler {
         } catch (CelValidationException e) {
             return ExpressionResult.failure(List.of(new ExpressionIssue(e.getMessage(), 0)));
         }
+        CelValidationResult literals = environment.literalValidator(schema.types()).validate(ast);
+        if (literals.hasError()) {
+            return ExpressionResult.failure(issues(literals.getErrors(), schema));
+        }
         CelExpr root = ast.getExpr();
         int fieldIndex = root.getKind() == CelExpr.ExprKind.Kind.IDENT ? schema.indexOf(root.ident().name()) : -1;
         Optional<FieldType> celType = CelEnvironment.fieldType(ast.getResultType());
@@ -122,7 +130,7 @@ public final class ExpressionCompiler {
         return new Schema(fields);
     }
 
-    /** CEL's messages, shortened, with hints for undeclared names and int/double mixing. */
+    /** CEL's messages, shortened (one line), with hints for undeclared names and int/double mixing. */
     private static String tidy(String message, Schema schema) {
         Matcher m = UNDECLARED.matcher(message);
         if (m.find()) {
@@ -131,6 +139,11 @@ public final class ExpressionCompiler {
         m = SYNTAX.matcher(message);
         if (m.matches()) {
             return "syntax error: unexpected " + (m.group(1).equals("<EOF>") ? "end of expression" : "'" + m.group(1) + "'");
+        }
+        m = LITERAL.matcher(message);
+        if (m.matches()) {
+            String what = m.group(1).equalsIgnoreCase("regex") ? "regular expression" : m.group(1).toLowerCase(Locale.ROOT);
+            return "invalid " + what + " literal: " + m.group(2);
         }
         m = NO_OVERLOAD.matcher(message);
         if (m.matches()) {

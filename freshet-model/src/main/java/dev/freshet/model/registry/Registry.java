@@ -53,7 +53,13 @@ public final class Registry {
         this.state = state;
     }
 
-    /** Opens the registry stored in {@code file}, or an empty one if the file does not exist yet. */
+    /**
+     * Opens the registry stored in {@code file}, or an empty one if the file does not exist yet.
+     *
+     * @throws RegistryFileException when the file is not a readable registry (not JSON, another
+     *                               format version, missing or malformed content); its message names the file
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     */
     public static Registry open(Path file, InstantSource clock) {
         return new Registry(file, clock, RegistryFile.read(file));
     }

@@ -23,10 +23,16 @@ public sealed interface WindowSpec {
     /**
      * The default hop for a window: the largest candidate that divides {@code size} and gives at
      * least 10 hops per window (so the window length stays within 10% of {@code size}). Falls back
-     * to 1 ms (exact sliding) for odd sizes.
+     * to 1 ms (exact sliding) for odd sizes. A size whose milliseconds overflow a {@code long} (which
+     * validation rejects) gets the largest candidate.
      */
     static Duration defaultHop(Duration size) {
-        long w = size.toMillis();
+        long w;
+        try {
+            w = size.toMillis();
+        } catch (ArithmeticException e) {
+            return DEFAULT_HOP_CANDIDATES.getFirst();
+        }
         for (Duration h : DEFAULT_HOP_CANDIDATES) {
             long hm = h.toMillis();
             if (w % hm == 0 && w / hm >= 10) {

@@ -30,7 +30,11 @@ public final class SourceMap {
     private final Map<Object, String> elementPaths;
     private final Map<SpecKind, Set<String>> declaredObjects;
     private final Map<String, Set<String>> declaredFeatures;
-    private final Map<String, Set<String>> declaredFields;
+    private final Map<Owner, Set<String>> declaredFields;
+
+    /** An object with fields (a source's schema, an entity's join keys): kinds have separate namespaces. */
+    private record Owner(SpecKind kind, String name) {
+    }
 
     private SourceMap(Builder b) {
         this.locations = new IdentityHashMap<>(b.locations);
@@ -85,14 +89,17 @@ public final class SourceMap {
         return !declaredFeatures.getOrDefault(view, Set.of()).isEmpty();
     }
 
-    /** Whether a source's schema (or an entity's join keys) declared a field of this name, bound or not. */
-    public boolean declaresField(String owner, String field) {
-        return declaredFields.getOrDefault(owner, Set.of()).contains(field);
+    /**
+     * Whether a source's schema (kind {@link SpecKind#SOURCE}) or an entity's join keys (kind
+     * {@link SpecKind#ENTITY}) declared a field of this name, bound or not.
+     */
+    public boolean declaresField(SpecKind kind, String owner, String field) {
+        return declaredFields.getOrDefault(new Owner(kind, owner), Set.of()).contains(field);
     }
 
-    /** Whether a source's schema (or an entity's join keys) declared any field, bound or not. */
-    public boolean declaresAnyField(String owner) {
-        return !declaredFields.getOrDefault(owner, Set.of()).isEmpty();
+    /** Whether a source's schema or an entity's join keys declared any field, bound or not. */
+    public boolean declaresAnyField(SpecKind kind, String owner) {
+        return !declaredFields.getOrDefault(new Owner(kind, owner), Set.of()).isEmpty();
     }
 
     static String parent(String path) {
@@ -108,7 +115,7 @@ public final class SourceMap {
         private final Map<Object, String> elementPaths = new IdentityHashMap<>();
         private final Map<SpecKind, Set<String>> declaredObjects = new EnumMap<>(SpecKind.class);
         private final Map<String, Set<String>> declaredFeatures = new HashMap<>();
-        private final Map<String, Set<String>> declaredFields = new HashMap<>();
+        private final Map<Owner, Set<String>> declaredFields = new HashMap<>();
 
         private Builder() {
         }
@@ -134,8 +141,9 @@ public final class SourceMap {
             return this;
         }
 
-        public Builder declareField(String owner, String field) {
-            declaredFields.computeIfAbsent(owner, k -> new HashSet<>()).add(field);
+        /** A field of a source's schema ({@link SpecKind#SOURCE}) or an entity's join key ({@link SpecKind#ENTITY}). */
+        public Builder declareField(SpecKind kind, String owner, String field) {
+            declaredFields.computeIfAbsent(new Owner(kind, owner), k -> new HashSet<>()).add(field);
             return this;
         }
 

@@ -173,6 +173,22 @@ class ExpressionCompilerTest {
         assertThrows(ExpressionException.class, () -> compiler.compile("nope", SCHEMA));
     }
 
+    /** A constant that can never work would make the expression fail (null) on every event. */
+    @Test
+    void invalidConstantRegexTimestampAndDurationLiteralsAreRejected() {
+        ExpressionResult regex = compiler.tryCompile("currency.matches('[')", SCHEMA);
+        assertFalse(regex.ok());
+        assertEquals("invalid regular expression literal: Unclosed character class near index 0",
+                regex.issues().getFirst().message());
+        assertEquals("invalid timestamp literal: Text 'nope' could not be parsed at index 0",
+                compiler.tryCompile("int(timestamp('nope')) < event_time", SCHEMA).issues().getFirst().message());
+        assertEquals("invalid duration literal: invalid duration format",
+                compiler.tryCompile("duration('5x') == duration('1s')", SCHEMA).issues().getFirst().message());
+        assertTrue(compiler.tryCompile("currency.matches('^U.D$')", SCHEMA).ok());
+        assertTrue(compiler.tryCompile("int(timestamp('2024-01-01T00:00:00Z')) < event_time", SCHEMA).ok());
+        assertTrue(compiler.tryCompile("'US[D'.matches(currency)", SCHEMA).ok(), "only constant patterns are checked");
+    }
+
     @Test
     void wrongGetterForTheTypeThrows() {
         assertThrows(IllegalStateException.class, () -> compiler.compile("amount", SCHEMA).evalLong(USD));

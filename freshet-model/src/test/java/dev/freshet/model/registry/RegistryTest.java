@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.FraudExample;
+import dev.freshet.model.registry.internal.ContentHash;
 import dev.freshet.model.registry.internal.SpecCodec;
 import dev.freshet.model.spec.AggregationParams;
 import dev.freshet.model.spec.AggregationSpec;
@@ -15,6 +16,7 @@ import dev.freshet.model.spec.Spec;
 import dev.freshet.model.spec.SpecKind;
 import dev.freshet.model.spec.WindowSpec;
 import dev.freshet.model.yaml.RepositoryLoader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,6 +202,70 @@ class RegistryTest {
         assertEquals(coarser.featureView("card_txn").orElseThrow(), stored);
         assertEquals(0.02, stored.aggregations().stream().filter(a -> a.name().equals("amount_p95_24h")).findFirst()
                 .orElseThrow().params().relativeAccuracy());
+    }
+
+    /**
+     * docs: the content hash is computed with "defaults resolved". top_k's default k is 5, so
+     * writing it explicitly is not a change; the hash of a top_k without k is the one it always had.
+     */
+    @Test
+    void explicitDefaultTopKIsNotAChangeAndKeepsEarlierHashes() {
+        String view = """
+                kind: entity
+                name: user
+                join_keys: {user_id: int64}
+                ---
+                kind: source
+                name: clicks
+                type: stream
+                event_time_field: ts
+                schema: {user_id: int64, page: string, ts: timestamp}
+                ---
+                kind: feature_view
+                name: v
+                entity: user
+                source: clicks
+                features:
+                """;
+        Registry registry = open();
+        FeatureRepository implicit = RepositoryLoader.loadString("a.yaml", view + """
+                  - {name: top_pages, function: top_k, input: page, window: 1h}
+                """).repositoryOrThrow();
+        registry.apply(registry.plan(implicit));
+        FeatureViewSpec registered = implicit.featureView("v").orElseThrow();
+        assertTrue(SpecCodec.hashForm(registered).toString().contains("\"k\":0,"), "the form hashed before k was resolved");
+
+        FeatureRepository explicit = RepositoryLoader.loadString("a.yaml", view + """
+                  - {name: top_pages, function: top_k, input: page, window: 1h, k: 5}
+                """).repositoryOrThrow();
+        Plan plan = registry.plan(explicit);
+        assertEquals(0, plan.changed().size(), plan::toString);
+        assertFalse(plan.hasChanges(), plan::toString);
+        assertEquals(ContentHash.of(registered), ContentHash.of(explicit.featureView("v").orElseThrow()));
+        assertTrue(SpecCodec.encode(explicit.featureView("v").orElseThrow()).toString().contains("\"k\":5,"),
+                "the registry stores the spec as written");
+
+        Plan bigger = registry.plan(RepositoryLoader.loadString("a.yaml", view + """
+                  - {name: top_pages, function: top_k, input: page, window: 1h, k: 6}
+                """).repositoryOrThrow());
+        assertEquals(List.of("v"), bigger.changed().stream().map(PlanEntry::name).toList());
+    }
+
+    /** A damaged registry file is an error naming the file, not a NullPointerException. */
+    @Test
+    void corruptRegistryFileIsAClearErrorNamingTheFile() throws IOException {
+        Path file = Registry.defaultFile(dir);
+        Files.createDirectories(file.getParent());
+        for (String content : List.of("{\"format_version\":1}", "{\"format_version\":1,", "not json",
+                "{\"format_version\":2,\"revision\":0,\"objects\":[]}",
+                "{\"format_version\":1,\"revision\":1,\"objects\":[{\"kind\":\"nope\",\"name\":\"x\",\"versions\":[]}]}")) {
+            Files.writeString(file, content);
+            RegistryFileException e = assertThrows(RegistryFileException.class, this::open, content);
+            assertTrue(e.getMessage().startsWith("registry " + file + ": "), e.getMessage());
+        }
+        Files.writeString(file, "{\"format_version\":1}");
+        assertEquals("registry " + file + ": corrupt content: missing 'objects'",
+                assertThrows(RegistryFileException.class, this::open).getMessage());
     }
 
     private static FeatureRepository withRelativeAccuracy(FeatureRepository repo, String feature, double alpha) {

@@ -12,6 +12,8 @@ import dev.freshet.model.builder.FeatureViews;
 import dev.freshet.model.builder.OnDemandFeatures;
 import dev.freshet.model.builder.Sources;
 import dev.freshet.model.spec.FieldType;
+import dev.freshet.model.yaml.LoadResult;
+import dev.freshet.model.yaml.RepositoryLoader;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,70 @@ class ValidatorTest {
                 "<builder>: v.features[1].relative_accuracy: relative_accuracy must be in [0.001, 0.1], got 0.5",
                 "<builder>: v.features[2].k: k does not apply to approx_percentile (a DDSketch: set relative_accuracy"
                         + " to trade accuracy for memory), got 200"), errors(repo));
+    }
+
+    /**
+     * docs: "Parameter keys on a function that does not take them are errors" and "Builder-made
+     * repositories are checked the same way": the builder's count with k = 3 is rejected like YAML's.
+     */
+    @Test
+    void parametersOnAFunctionThatDoesNotTakeThemAreErrorsLikeInYaml() {
+        FeatureRepository repo = base()
+                .featureView(FeatureViews.view("v").entity("card").source("transactions")
+                        .aggregation(Aggregations.count("a").over(Duration.ofHours(1)).k(3))
+                        .aggregation(Aggregations.sum("b", "amount").over(Duration.ofHours(1)).n(3).lgK(10))
+                        .aggregation(Aggregations.topK("c", "currency", 3).over(Duration.ofHours(1)).relativeAccuracy(0.05))
+                        .aggregation(Aggregations.lastN("d", "amount", 3).over(Duration.ofHours(1)))
+                        .aggregation(Aggregations.count("e").over(Duration.ofHours(1)).k(0).n(10)))
+                .build();
+        assertEquals(List.of(
+                "<builder>: v.features[0].k: key 'k' applies only to top_k",
+                "<builder>: v.features[1].lg_k: key 'lg_k' applies only to approx_count_distinct",
+                "<builder>: v.features[1].n: key 'n' applies only to last_n",
+                "<builder>: v.features[2].relative_accuracy: key 'relative_accuracy' applies only to approx_percentile"),
+                errors(repo));
+
+        LoadResult yaml = RepositoryLoader.loadString("f.yaml", """
+                kind: entity
+                name: user
+                join_keys: {user_id: int64}
+                ---
+                kind: source
+                name: clicks
+                type: stream
+                event_time_field: ts
+                schema: {user_id: int64, ts: timestamp}
+                ---
+                kind: feature_view
+                name: v
+                entity: user
+                source: clicks
+                features:
+                  - {name: a, function: count, window: 1h, k: 3}
+                """);
+        assertEquals(List.of("f.yaml:16:47: v.features[0].k: key 'k' applies only to top_k"),
+                yaml.errors().stream().map(ValidationError::toString).toList(), "reported once, by the loader");
+    }
+
+    /** A window whose milliseconds overflow a long is an error, not an ArithmeticException. */
+    @Test
+    void windowsTooLongForALongOfMillisecondsAreErrors() {
+        Duration huge = Duration.ofDays(200_000_000_000L);
+        FeatureRepository repo = base()
+                .featureView(FeatureViews.view("v").entity("card").source("transactions")
+                        .aggregation(Aggregations.count("a").over(huge).hop(Duration.ofHours(1)))
+                        .aggregation(Aggregations.count("b").over(huge))
+                        .aggregation(Aggregations.count("c").over(Duration.ofHours(1)).hop(huge))
+                        .aggregation(Aggregations.count("d").tumbling(huge))
+                        .aggregation(Aggregations.count("e").session(huge)))
+                .build();
+        String tooLong = " 200000000000d is too long: at most 106751991167d7h12m55s807ms";
+        assertEquals(List.of(
+                "<builder>: v.features[0].window: window" + tooLong,
+                "<builder>: v.features[1].window: window" + tooLong,
+                "<builder>: v.features[2].hop: hop" + tooLong,
+                "<builder>: v.features[3].tumbling: window" + tooLong,
+                "<builder>: v.features[4].session_gap: session gap" + tooLong), errors(repo));
     }
 
     @Test

@@ -10,6 +10,11 @@ import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.validator.CelValidator;
+import dev.cel.validator.CelValidatorFactory;
+import dev.cel.validator.validators.DurationLiteralValidator;
+import dev.cel.validator.validators.RegexLiteralValidator;
+import dev.cel.validator.validators.TimestampLiteralValidator;
 import dev.freshet.model.spec.FieldType;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +43,24 @@ public final class CelEnvironment {
             .build();
 
     private final Map<Map<String, FieldType>, Cel> cache = new ConcurrentHashMap<>();
+    private final Map<Map<String, FieldType>, CelValidator> literalValidators = new ConcurrentHashMap<>();
 
     /** The environment declaring exactly these variables. */
     public Cel forVariables(Map<String, FieldType> variables) {
         return cache.computeIfAbsent(new TreeMap<>(variables), CelEnvironment::build);
+    }
+
+    /**
+     * Checks the constant arguments of {@code matches} (the regex), {@code timestamp} and
+     * {@code duration} in a checked expression of {@link #forVariables}'s environment: one that
+     * cannot work would fail on every evaluation.
+     */
+    public CelValidator literalValidator(Map<String, FieldType> variables) {
+        return literalValidators.computeIfAbsent(new TreeMap<>(variables), v ->
+                CelValidatorFactory.standardCelValidatorBuilder(forVariables(v))
+                        .addAstValidators(RegexLiteralValidator.INSTANCE, TimestampLiteralValidator.INSTANCE,
+                                DurationLiteralValidator.INSTANCE)
+                        .build());
     }
 
     private static Cel build(Map<String, FieldType> variables) {

@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of a spec's canonical JSON (compact, keys sorted; see {@link SpecCodec}). */
+/** SHA-256 of a spec's canonical JSON (compact, keys sorted, defaults resolved; see {@link SpecCodec#hashForm}). */
 public final class ContentHash {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -17,7 +17,7 @@ public final class ContentHash {
 
     public static String of(Spec spec) {
         try {
-            byte[] canonical = MAPPER.writeValueAsString(SpecCodec.canonical(SpecCodec.encode(spec)))
+            byte[] canonical = MAPPER.writeValueAsString(SpecCodec.hashForm(spec))
                     .getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {

@@ -1,5 +1,6 @@
 package dev.freshet.model.registry.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshet.model.registry.Meta;
 import dev.freshet.model.registry.RegisteredSpec;
+import dev.freshet.model.registry.RegistryFileException;
 import dev.freshet.model.spec.SpecKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,30 +55,56 @@ public final class RegistryFile {
     private RegistryFile() {
     }
 
+    /**
+     * @throws RegistryFileException when the file is not a registry file of this format (not JSON,
+     *                               another format_version, missing or malformed content)
+     * @throws UncheckedIOException  when the file cannot be read
+     */
     public static State read(Path file) {
         if (!Files.exists(file)) {
             return new State(0, List.of());
         }
+        JsonNode root;
         try {
-            JsonNode root = MAPPER.readTree(file.toFile());
-            int format = root.path("format_version").asInt(-1);
-            if (format != FORMAT_VERSION) {
-                throw new IllegalStateException(file + ": unsupported registry format_version " + format);
-            }
-            List<StoredObject> objects = new ArrayList<>();
-            for (JsonNode o : root.get("objects")) {
-                List<RegisteredSpec> versions = new ArrayList<>();
-                for (JsonNode v : o.get("versions")) {
-                    versions.add(new RegisteredSpec(meta(o, v), SpecCodec.decode(v.get("spec"))));
-                }
-                JsonNode retired = o.get("retired_at");
-                objects.add(new StoredObject(SpecCodec.kind(o.get("kind").asText()), o.get("name").asText(), versions,
-                        retired == null || retired.isNull() ? null : Instant.parse(retired.asText())));
-            }
-            return new State(root.get("revision").asLong(), objects);
+            root = MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new RegistryFileException(file, "not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read registry " + file, e);
         }
+        int format = root == null ? -1 : root.path("format_version").asInt(-1);
+        if (format != FORMAT_VERSION) {
+            throw new RegistryFileException(file, "unsupported format_version " + format, null);
+        }
+        try {
+            return state(root);
+        } catch (RuntimeException e) {
+            // a missing key (null node), a wrong kind, type, duration or time: the file was edited or damaged
+            throw new RegistryFileException(file, "corrupt content: "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+        }
+    }
+
+    private static State state(JsonNode root) {
+        List<StoredObject> objects = new ArrayList<>();
+        for (JsonNode o : required(root, "objects")) {
+            List<RegisteredSpec> versions = new ArrayList<>();
+            for (JsonNode v : required(o, "versions")) {
+                versions.add(new RegisteredSpec(meta(o, v), SpecCodec.decode(required(v, "spec"))));
+            }
+            JsonNode retired = o.get("retired_at");
+            objects.add(new StoredObject(SpecCodec.kind(required(o, "kind").asText()), required(o, "name").asText(),
+                    versions, retired == null || retired.isNull() ? null : Instant.parse(retired.asText())));
+        }
+        return new State(required(root, "revision").asLong(), objects);
+    }
+
+    private static JsonNode required(JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("missing '" + key + "'");
+        }
+        return v;
     }
 
     public static void write(Path file, State state) {
@@ -115,10 +143,10 @@ public final class RegistryFile {
 
     private static Meta meta(JsonNode object, JsonNode version) {
         List<String> lineage = new ArrayList<>();
-        version.get("lineage").forEach(l -> lineage.add(l.asText()));
-        return new Meta(object.get("name").asText(), SpecCodec.kind(object.get("kind").asText()),
-                version.get("version").asInt(), version.get("content_hash").asText(),
-                Instant.parse(version.get("created_at").asText()), Instant.parse(version.get("updated_at").asText()),
-                lineage);
+        required(version, "lineage").forEach(l -> lineage.add(l.asText()));
+        return new Meta(required(object, "name").asText(), SpecCodec.kind(required(object, "kind").asText()),
+                required(version, "version").asInt(), required(version, "content_hash").asText(),
+                Instant.parse(required(version, "created_at").asText()),
+                Instant.parse(required(version, "updated_at").asText()), lineage);
     }
 }

@@ -35,9 +35,11 @@ import java.util.function.Function;
  * ISO-8601 ({@link Duration#toString()}), maps are sorted by key, and lists keep their order
  * (schema, feature and service order carry meaning). {@link #decode} reverses {@link #encode}.
  *
- * <p>One exception keeps the hashes of specs registered before it existed: an aggregation's
+ * <p>Two exceptions keep the hashes of specs registered before them: an aggregation's
  * {@code relative_accuracy} parameter is written only when it differs from its default, and read
- * as the default when absent.
+ * as the default when absent; and in the {@link #hashForm} only, top_k's {@code k}, whose default 5
+ * may be written explicitly or left unset (0), is written as 0 when it resolves to 5, so both
+ * forms hash alike (the registry still stores the spec as written).
  */
 public final class SpecCodec {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -45,7 +47,20 @@ public final class SpecCodec {
     private SpecCodec() {
     }
 
+    /** The registry's JSON form of a spec: what was written, as {@link #decode} reads it back. */
     public static ObjectNode encode(Spec spec) {
+        return encode(spec, false);
+    }
+
+    /**
+     * The form content hashes are computed from: {@link #encode}'s, with parameters that resolve to
+     * their defaults written as their defaults (see the class comment), keys sorted.
+     */
+    public static JsonNode hashForm(Spec spec) {
+        return canonical(encode(spec, true));
+    }
+
+    private static ObjectNode encode(Spec spec, boolean resolved) {
         ObjectNode n = F.objectNode();
         n.put("kind", kindName(spec.kind()));
         n.put("name", spec.name());
@@ -68,7 +83,7 @@ public final class SpecCodec {
                 n.put("entity", v.entity());
                 n.put("source", v.source());
                 ArrayNode aggs = n.putArray("aggregations");
-                v.aggregations().forEach(a -> aggs.add(aggregation(a)));
+                v.aggregations().forEach(a -> aggs.add(aggregation(a, resolved)));
                 ArrayNode batch = n.putArray("batch_features");
                 v.batchFeatures().forEach(b -> batch.add(F.objectNode().put("name", b.name()).put("input", b.input())
                         .put("description", b.description())));
@@ -142,7 +157,7 @@ public final class SpecCodec {
         return SpecKind.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
-    private static ObjectNode aggregation(AggregationSpec a) {
+    private static ObjectNode aggregation(AggregationSpec a, boolean resolved) {
         ObjectNode n = F.objectNode();
         n.put("name", a.name());
         n.put("function", a.function().yamlName());
@@ -150,7 +165,11 @@ public final class SpecCodec {
         n.set("window", window(a.window()));
         n.put("filter", a.filter());
         AggregationParams p = a.params();
-        ObjectNode params = F.objectNode().put("n", p.n()).put("k", p.k()).put("percentile", p.percentile())
+        // top_k's k resolves 0 (unset) to 5: for hashing, the explicit default is written as unset (the
+        // form it always had), so both hash alike and earlier hashes of top_k without k stay unchanged
+        int k = resolved && a.function() == AggregationFunction.TOP_K && p.topK() == AggregationParams.DEFAULTS.topK()
+                ? AggregationParams.DEFAULTS.k() : p.k();
+        ObjectNode params = F.objectNode().put("n", p.n()).put("k", k).put("percentile", p.percentile())
                 .put("lg_k", p.lgK());
         if (p.relativeAccuracy() != AggregationParams.DEFAULTS.relativeAccuracy()) {
             params.put("relative_accuracy", p.relativeAccuracy());

@@ -10,8 +10,9 @@ import dev.freshet.model.spec.FeatureViewSpec;
 import dev.freshet.model.spec.Schema;
 
 /**
- * One streaming aggregation: its window, its parameters, an input whose type the function accepts
- * (none for count), and a boolean filter. Expressions are checked only when the source resolves.
+ * One streaming aggregation: its window, its parameters (each only on the function that takes it,
+ * or left at its default), an input whose type the function accepts (none for count), and a
+ * boolean filter. Expressions are checked only when the source resolves.
  */
 final class AggregationChecks {
     private AggregationChecks() {
@@ -53,6 +54,17 @@ final class AggregationChecks {
 
     private static void checkParams(ValidationContext ctx, FeatureViewSpec view, String path, AggregationSpec agg) {
         AggregationParams p = agg.params();
+        AggregationParams d = AggregationParams.DEFAULTS;
+        // Set on a function that does not take it (the YAML loader reports these keys itself, with the
+        // same message, and drops the feature); k on approx_percentile has its own message below.
+        takenOnlyBy(ctx, view, path, agg, "n", AggregationFunction.LAST_N, p.n() != d.n());
+        takenOnlyBy(ctx, view, path, agg, "k", AggregationFunction.TOP_K,
+                p.k() != d.k() && agg.function() != AggregationFunction.APPROX_PERCENTILE);
+        takenOnlyBy(ctx, view, path, agg, "percentile", AggregationFunction.APPROX_PERCENTILE,
+                Double.compare(p.percentile(), d.percentile()) != 0);
+        takenOnlyBy(ctx, view, path, agg, "relative_accuracy", AggregationFunction.APPROX_PERCENTILE,
+                Double.compare(p.relativeAccuracy(), d.relativeAccuracy()) != 0);
+        takenOnlyBy(ctx, view, path, agg, "lg_k", AggregationFunction.APPROX_COUNT_DISTINCT, p.lgK() != d.lgK());
         switch (agg.function()) {
             case APPROX_PERCENTILE -> {
                 if (!(p.percentile() >= 0.0 && p.percentile() <= 1.0)) {
@@ -86,6 +98,13 @@ final class AggregationChecks {
             }
             default -> {
             }
+        }
+    }
+
+    private static void takenOnlyBy(ValidationContext ctx, FeatureViewSpec view, String path, AggregationSpec agg,
+            String key, AggregationFunction takenBy, boolean set) {
+        if (set && agg.function() != takenBy) {
+            ctx.error(view, path + "." + key, "key '" + key + "' applies only to " + takenBy.yamlName());
         }
     }
 }

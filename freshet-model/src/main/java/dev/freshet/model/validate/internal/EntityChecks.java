@@ -2,6 +2,7 @@ package dev.freshet.model.validate.internal;
 
 import dev.freshet.model.spec.EntitySpec;
 import dev.freshet.model.spec.Field;
+import dev.freshet.model.spec.SpecKind;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -11,7 +12,7 @@ final class EntityChecks {
     }
 
     static void check(ValidationContext ctx, EntitySpec entity) {
-        if (entity.joinKeys().isEmpty() && !ctx.sources().declaresAnyField(entity.name())) {
+        if (entity.joinKeys().isEmpty() && !ctx.sources().declaresAnyField(SpecKind.ENTITY, entity.name())) {
             ctx.error(entity, "join_keys", "missing required key 'join_keys' (an entity needs at least one join key)");
         }
         Set<String> seen = new HashSet<>();

@@ -5,6 +5,7 @@ import dev.freshet.model.internal.Suggestions;
 import dev.freshet.model.spec.Field;
 import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.SourceSpec;
+import dev.freshet.model.spec.SpecKind;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -22,7 +23,7 @@ final class SourceChecks {
     }
 
     static void check(ValidationContext ctx, SourceSpec source) {
-        if (source.schema().size() == 0 && !ctx.sources().declaresAnyField(source.name())) {
+        if (source.schema().size() == 0 && !ctx.sources().declaresAnyField(SpecKind.SOURCE, source.name())) {
             ctx.error(source, "schema", "missing required key 'schema' (a source needs at least one field)");
         }
         Set<String> seen = new HashSet<>();
@@ -56,7 +57,7 @@ final class SourceChecks {
     private static void checkTimeField(ValidationContext ctx, SourceSpec source, String path, String what, String name) {
         Optional<Field> field = source.schema().find(name);
         if (field.isEmpty()) {
-            if (!ctx.sources().declaresField(source.name(), name)) {
+            if (!ctx.sources().declaresField(SpecKind.SOURCE, source.name(), name)) {
                 ctx.error(source, path, "unknown " + what + " '" + name + "'"
                         + Suggestions.hint(name, source.schema().types().keySet()));
             }
@@ -74,6 +75,9 @@ final class SourceChecks {
             ctx.error(source, key, key + " must not be negative, got " + Durations.format(d));
         } else if (d.getNano() % 1_000_000 != 0) {
             ctx.error(source, key, key + " must be a whole number of milliseconds, got " + Durations.format(d));
+        } else if (!Durations.fitsInMillis(d)) {
+            ctx.error(source, key, key + " " + Durations.format(d) + " is too long: at most "
+                    + Durations.format(Durations.MAX_MILLIS));
         }
     }
 }

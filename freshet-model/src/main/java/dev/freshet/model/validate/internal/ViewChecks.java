@@ -67,6 +67,9 @@ final class ViewChecks {
         if (view.ttl() != null) {
             if (view.ttl().isNegative() || view.ttl().isZero()) {
                 ctx.error(view, "ttl", "ttl must be positive, got " + Durations.format(view.ttl()));
+            } else if (!Durations.fitsInMillis(view.ttl())) {
+                ctx.error(view, "ttl", "ttl " + Durations.format(view.ttl()) + " is too long: at most "
+                        + Durations.format(Durations.MAX_MILLIS));
             } else if (view.batchFeatures().isEmpty() && !view.aggregations().isEmpty()) {
                 ctx.error(view, "ttl", "ttl applies only to latest-value features of batch sources");
             }
@@ -94,7 +97,7 @@ final class ViewChecks {
         for (Field key : entity.joinKeys()) {
             Optional<Field> field = source.schema().find(key.name());
             if (field.isEmpty()) {
-                if (!ctx.sources().declaresField(source.name(), key.name())) {
+                if (!ctx.sources().declaresField(SpecKind.SOURCE, source.name(), key.name())) {
                     ctx.error(view, "entity", "join key '" + key.name() + "' of entity '" + entity.name()
                             + "' is not a field of source '" + source.name() + "'");
                 }

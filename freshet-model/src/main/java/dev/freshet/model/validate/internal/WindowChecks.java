@@ -6,9 +6,9 @@ import dev.freshet.model.spec.WindowSpec;
 import java.time.Duration;
 
 /**
- * Window rules of DESIGN §3: sizes, hops and gaps are positive whole milliseconds, and a hop is no
- * longer than its window and divides it. Paths name the YAML key the value came from
- * ({@code window}, {@code hop}, {@code tumbling}, {@code session_gap}).
+ * Window rules of DESIGN §3: sizes, hops and gaps are positive whole milliseconds that fit in a
+ * {@code long}, and a hop is no longer than its window and divides it. Paths name the YAML key the
+ * value came from ({@code window}, {@code hop}, {@code tumbling}, {@code session_gap}).
  */
 final class WindowChecks {
     private WindowChecks() {
@@ -49,6 +49,11 @@ final class WindowChecks {
         }
         if (d.getNano() % 1_000_000 != 0) {
             ctx.error(view, path, what + " must be a whole number of milliseconds, got " + Durations.format(d));
+            return false;
+        }
+        if (!Durations.fitsInMillis(d)) {
+            ctx.error(view, path, what + " " + Durations.format(d) + " is too long: at most "
+                    + Durations.format(Durations.MAX_MILLIS));
             return false;
         }
         return true;

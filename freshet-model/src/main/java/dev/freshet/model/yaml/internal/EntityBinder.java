@@ -2,6 +2,7 @@ package dev.freshet.model.yaml.internal;
 
 import dev.freshet.model.spec.EntitySpec;
 import dev.freshet.model.spec.Field;
+import dev.freshet.model.spec.SpecKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +29,7 @@ final class EntityBinder {
                 r.error(e.value().location(), path, "a join key maps its name to a type ("
                         + String.join(", ", MapReader.TYPE_NAMES) + ")");
             }
-            key.ifPresentOrElse(keys::add, () -> ctx.sources().declareField(name, e.key()));
+            key.ifPresentOrElse(keys::add, () -> ctx.sources().declareField(SpecKind.ENTITY, name, e.key()));
         }));
         return Optional.of(new EntitySpec(name, keys, r.string("description").orElse("")));
     }

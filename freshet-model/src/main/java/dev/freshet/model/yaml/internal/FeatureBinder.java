@@ -93,25 +93,22 @@ final class FeatureBinder {
             r.error("hop", "hop applies only to window (a " + key.replace("_gap", "") + " window has no hop)");
             return Optional.empty();
         }
-        if (key.equals("window") && r.string("window").filter("lifetime"::equals).isPresent()) {
+        if (key.equals("window") && r.hasText("window", "lifetime")) {
             if (r.has("hop")) {
                 r.error("hop", "hop does not apply to a lifetime window");
                 return Optional.empty();
             }
             return Optional.of(new WindowSpec.Lifetime());
         }
-        Optional<Duration> size = r.duration(key);
+        Optional<Duration> size = r.durationValue(key);
         if (size.isEmpty()) {
-            if (!r.failed()) {
-                r.error(key, "missing value for '" + key + "'");
-            }
             return Optional.empty();
         }
         return switch (key) {
             case "tumbling" -> Optional.of(new WindowSpec.Tumbling(size.get()));
             case "session_gap" -> Optional.of(new WindowSpec.Session(size.get()));
             default -> {
-                Optional<Duration> hop = r.has("hop") ? r.duration("hop") : Optional.of(WindowSpec.defaultHop(size.get()));
+                Optional<Duration> hop = r.has("hop") ? r.durationValue("hop") : Optional.of(WindowSpec.defaultHop(size.get()));
                 yield hop.map(h -> new WindowSpec.Hopping(size.get(), h));
             }
         };

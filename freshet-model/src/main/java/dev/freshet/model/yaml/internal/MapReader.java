@@ -80,6 +80,26 @@ final class MapReader {
         return e == null ? map.location() : e.value().location();
     }
 
+    /** Whether {@code key} is present with no value ({@code key:} or {@code key: null}). */
+    boolean isNull(String key) {
+        return node(key).filter(n -> n instanceof YamlNode.Scalar s && s.kind() == YamlNode.ScalarKind.NULL).isPresent();
+    }
+
+    /** Whether {@code key} is present with exactly this scalar text (never reports an error). */
+    boolean hasText(String key, String text) {
+        return node(key).filter(n -> n instanceof YamlNode.Scalar s && s.kind() != YamlNode.ScalarKind.NULL
+                && s.text().equals(text)).isPresent();
+    }
+
+    /** A duration that must have a value when its key is present: {@code key:} alone is an error. */
+    Optional<Duration> durationValue(String key) {
+        if (isNull(key)) {
+            error(key, "missing value for '" + key + "'");
+            return Optional.empty();
+        }
+        return duration(key);
+    }
+
     Optional<YamlNode> node(String key) {
         YamlNode.Entry e = map.entries().get(key);
         return e == null ? Optional.empty() : Optional.of(e.value());

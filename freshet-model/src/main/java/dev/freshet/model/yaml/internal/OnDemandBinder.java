@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@code kind: on_demand_feature}: {@code name}, {@code type}, {@code expression},
  * {@code request_fields} (mapping of field name to type), {@code features} (list of
  * {@code view:feature}), {@code description}. Dropped whole when a type cannot be read, since
- * its expression could not be checked.
+ * its expression could not be checked; a missing type (absent or {@code type:} with no value) is
+ * reported by the validator, which still checks the expression.
  */
 final class OnDemandBinder {
     static final List<String> KEYS = List.of("kind", "name", "description", "type", "expression", "request_fields",
@@ -24,7 +25,8 @@ final class OnDemandBinder {
         r.checkKeys(KEYS);
         FieldType type = r.string("type").flatMap(t -> r.fieldType(r.valueLocation("type"), "type", t)).orElse(null);
         Map<String, FieldType> requestFields = new LinkedHashMap<>();
-        boolean[] typesFailed = {r.has("type") && type == null};
+        // type: with no value is kept (as a null type) so the checks report it and still check the expression
+        boolean[] typesFailed = {r.has("type") && !r.isNull("type") && type == null};
         r.mapping("request_fields").ifPresent(m -> m.entries().values().forEach(e -> {
             String path = "request_fields." + e.key();
             Optional<FieldType> t = Optional.empty();

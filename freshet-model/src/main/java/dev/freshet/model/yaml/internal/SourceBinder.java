@@ -5,6 +5,7 @@ import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.Schema;
 import dev.freshet.model.spec.SourceKind;
 import dev.freshet.model.spec.SourceSpec;
+import dev.freshet.model.spec.SpecKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,7 @@ final class SourceBinder {
         List<Field> fields = new ArrayList<>();
         r.mapping("schema").ifPresent(m -> m.entries().values().forEach(e ->
                 field(r, "schema." + e.key(), e).ifPresentOrElse(fields::add,
-                        () -> ctx.sources().declareField(name, e.key()))));
+                        () -> ctx.sources().declareField(SpecKind.SOURCE, name, e.key()))));
         String eventTime = r.string("event_time_field").orElse(null);
         var lateness = r.duration("allowed_lateness").orElse(null);
         var delay = r.duration("availability_delay").orElse(null);
