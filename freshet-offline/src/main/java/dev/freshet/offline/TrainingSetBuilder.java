@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -102,7 +101,10 @@ public final class TrainingSetBuilder {
                          double seconds) {
     }
 
-    /** Progress callback: rows done of the spine's total, every {@value #PROGRESS_EVERY} rows and at the end. */
+    /**
+     * Progress callback: rows written of the spine's rows, at the start, every {@value #PROGRESS_EVERY}
+     * rows and at the end. Called on the thread that called {@link #build}.
+     */
     @FunctionalInterface
     public interface Progress {
         Progress NONE = (done, total) -> { };
@@ -126,16 +128,17 @@ public final class TrainingSetBuilder {
         }
         int passes = request.partitions();
         List<String> required = requiredColumns(plan);
-        AtomicLong seen = new AtomicLong();
-        SpineReader first = SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit);
+        Set<String> text = textColumns(plan);
+        SpineReader first = SpineReader.open(request.spine(), request.timestampColumn(), required, text, tempDir, memoryLimit);
         long total = first.rowCount();
         Map<List<Field>, Set<Object>> keysToRead;
         try {
-            keysToRead = spineKeys(request, plan);
+            keysToRead = spineKeys(request, plan, text, first.columns());
         } catch (RuntimeException e) {
             first.close();
             throw e;
         }
+        progress.rows(0, total);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(request.threads(), passes),
                 Thread.ofPlatform().name("freshet-training-set-", 0).daemon(true).factory());
         long replayed = 0;
@@ -159,8 +162,9 @@ public final class TrainingSetBuilder {
                     try (PointInTimeReader reader = new PointInTimeReader(repo, log, request.features(), expectedKeys, partition, passes,
                             keysToRead);
                          SpineReader spine = partition == 0 ? first
-                                 : SpineReader.open(request.spine(), request.timestampColumn(), required, tempDir, memoryLimit)) {
-                        long written = pass(request, reader, spine, write, passes, seen, progress);
+                                 : SpineReader.open(request.spine(), request.timestampColumn(), required, text, tempDir,
+                                         memoryLimit)) {
+                        long written = pass(request, reader, spine, write, passes);
                         return new long[] {written, reader.eventsReplayed(), reader.eventsApplied()};
                     } finally {
                         queue.put(END);
@@ -168,6 +172,7 @@ public final class TrainingSetBuilder {
                 }));
             }
             int ended = 0;
+            long writtenRows = 0;
             while (ended < passes) {
                 Object[][] rows = take(queue);
                 if (rows == END) {
@@ -176,6 +181,11 @@ public final class TrainingSetBuilder {
                 }
                 for (Object[] row : rows) {
                     writer.write((Long) row[0], (Object[]) row[1], (Object[]) row[2], (Status[]) row[3]);
+                }
+                long before = writtenRows;
+                writtenRows += rows.length;
+                if (writtenRows / PROGRESS_EVERY != before / PROGRESS_EVERY && writtenRows < total) {
+                    progress.rows(writtenRows, total);
                 }
             }
             for (Future<long[]> f : results) {
@@ -192,7 +202,7 @@ public final class TrainingSetBuilder {
             pool.shutdownNow();
             first.close();
         }
-        progress.rows(done, done);
+        progress.rows(done, total);
         return new Result(request.out(), done, outputs.stream().map(OutputColumn::name).toList(), replayed, applied,
                 (System.nanoTime() - started) / 1e9);
     }
@@ -207,7 +217,10 @@ public final class TrainingSetBuilder {
      * {@link #MAX_SPINE_KEYS} distinct values or a value that is not a valid key (the pass then
      * reports that row).
      */
-    private Map<List<Field>, Set<Object>> spineKeys(Request request, FeaturePlan plan) {
+    private Map<List<Field>, Set<Object>> spineKeys(Request request, FeaturePlan plan, Set<String> textColumns,
+                                                    List<SpineColumn> columns) {
+        Set<String> integersAsText = new HashSet<>();
+        columns.stream().filter(SpineColumn::integerAsText).forEach(c -> integersAsText.add(c.name()));
         Map<List<Field>, Set<Object>> out = new HashMap<>();
         for (FeaturePlan.ViewRead view : plan.views()) {
             List<Field> joinKeys = view.joinKeys();
@@ -215,7 +228,8 @@ public final class TrainingSetBuilder {
                 continue;
             }
             List<String> names = joinKeys.stream().map(Field::name).toList();
-            List<Object[]> rows = SpineReader.distinct(request.spine(), names, MAX_SPINE_KEYS, tempDir, memoryLimit);
+            List<Object[]> rows = SpineReader.distinct(request.spine(), names, textColumns, MAX_SPINE_KEYS, tempDir,
+                    memoryLimit);
             if (rows == null) {
                 continue;
             }
@@ -224,7 +238,7 @@ public final class TrainingSetBuilder {
             try {
                 for (Object[] row : rows) {
                     for (int i = 0; i < row.length; i++) {
-                        entity.put(names.get(i), row[i]);
+                        entity.put(names.get(i), entityValue(integersAsText.contains(names.get(i)), row[i]));
                     }
                     keys.add(FeatureRetriever.key(joinKeys, entity, ""));
                 }
@@ -270,10 +284,13 @@ public final class TrainingSetBuilder {
 
     /** One replay pass over the spine: the rows of its entity partition; returns how many. */
     private static long pass(Request request, PointInTimeReader reader, SpineReader spine, Consumer<Object[][]> write,
-                             int passes, AtomicLong seen, Progress progress) {
+                             int passes) {
         List<SpineColumn> columns = spine.columns();
+        boolean[] integerAsText = new boolean[columns.size()];
+        for (int c = 0; c < integerAsText.length; c++) {
+            integerAsText[c] = columns.get(c).integerAsText();
+        }
         Map<String, Object> entity = new HashMap<>();
-        long total = spine.rowCount() * passes;
         long written = 0;
         Object[][] pending = new Object[WRITE_BATCH][];
         int n = 0;
@@ -281,7 +298,7 @@ public final class TrainingSetBuilder {
             Object[] values = new Object[columns.size()];
             for (int c = 0; c < values.length; c++) {
                 values[c] = spine.value(c);
-                entity.put(columns.get(c).name(), values[c]);
+                entity.put(columns.get(c).name(), entityValue(integerAsText[c], values[c]));
             }
             try {
                 if (passes == 1 || reader.inPartition(entity, "")) {
@@ -300,15 +317,41 @@ public final class TrainingSetBuilder {
                 throw new SpineException(request.spine().getFileName() + ", row " + (spine.rowNumber() + 1) + ": "
                         + e.getMessage());
             }
-            long s = seen.incrementAndGet();
-            if (s % PROGRESS_EVERY == 0) {
-                progress.rows(s, total);
-            }
         }
         if (n > 0) {
             write.accept(java.util.Arrays.copyOf(pending, n));
         }
         return written;
+    }
+
+    /**
+     * A spine value as the serving path's entity map holds it: the text of an integer DuckDB carries
+     * as text (UBIGINT, HUGEINT, UHUGEINT) becomes a Long when it fits one, as the JSON number would.
+     */
+    private static Object entityValue(boolean integerAsText, Object v) {
+        if (integerAsText && v instanceof String s) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                return s;
+            }
+        }
+        return v;
+    }
+
+    /**
+     * The join keys and request fields of type string: a CSV spine holds them as text, so a string
+     * key {@code 123} is the string "123" (as {@code {"card_id": "123"}} over HTTP), not a number.
+     * Other types keep DuckDB's inference, which gives the serving path's JSON types (BIGINT for
+     * int64, DOUBLE or BIGINT for float64, BOOLEAN, TIMESTAMP or BIGINT for timestamp).
+     */
+    private static Set<String> textColumns(FeaturePlan plan) {
+        Set<String> names = new HashSet<>();
+        for (FeaturePlan.ViewRead v : plan.views()) {
+            v.joinKeys().stream().filter(f -> f.type() == FieldType.STRING).forEach(f -> names.add(f.name()));
+        }
+        plan.requestFields().stream().filter(f -> f.type() == FieldType.STRING).forEach(f -> names.add(f.name()));
+        return names;
     }
 
     /** Join keys of every view read, then request fields of on-demand features. */

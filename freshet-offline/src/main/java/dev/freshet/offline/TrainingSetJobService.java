@@ -28,8 +28,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Training-set jobs of a running server ({@code POST /v1/training-sets}): each job replays the
  * server's own log (reads run concurrently with ingest) and writes
- * {@code <outputDir>/<id>.parquet|csv}. Jobs run one at a time on a background thread, so a
- * training set never competes with serving for more than one core.
+ * {@code <outputDir>/<id>.parquet|csv}. Jobs run one at a time on a background thread, each as
+ * one replay pass (one partition on one thread, whatever the number of processors), so the replay,
+ * a job's main work, takes one core beside serving; the background thread hands the rows to
+ * DuckDB, whose own threads sort the spine and write the file.
  *
  * <p>Request: {@code {"spine": "/path/spine.parquet", "timestamp_column": "ts", "feature_service":
  * "name"} } or {@code "features": [...]}, optional {@code "format": "parquet"|"csv"}. The spine is a
@@ -114,8 +116,9 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
         List<String> names = PointInTimeReader.resolve(repo, selection).names();
         String id = UUID.randomUUID().toString();
         Path out = outputDir.resolve(id + "." + format);
-        Job job = new Job(id, new TrainingSetBuilder.Request(spine, text(req, "timestamp_column", "timestamp"), selection, out),
-                names, clock.instant());
+        // one pass on one thread: the job must not take the cores serving runs on
+        Job job = new Job(id, new TrainingSetBuilder.Request(spine, text(req, "timestamp_column", "timestamp"), selection, out,
+                1, 1), names, clock.instant());
         jobs.put(id, job);
         runner.execute(() -> run(job));
         return new Submitted(id, render(job));
@@ -176,9 +179,15 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
         } catch (IOException e) {
             job.error = "I/O error: " + e.getMessage();
             job.state = State.FAILED;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
             job.state = State.FAILED;
+        } catch (Error e) {
+            // e.g. an OutOfMemoryError of a pass: the job is over (its state is unreachable now), so
+            // it must not stay RUNNING; rethrown so the runner thread reports it (and is replaced)
+            job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            job.state = State.FAILED;
+            throw e;
         }
     }
 

@@ -31,7 +31,7 @@ final class DuckDb implements AutoCloseable {
 
     /** How values of a DuckDB type are carried through Java. */
     enum Kind {
-        /** Every integer type, as {@link Long}. */
+        /** Every integer type up to BIGINT and UINTEGER, as {@link Long}. */
         INTEGER("BIGINT"),
         /** FLOAT, DOUBLE and DECIMAL, as {@link Double}. */
         FLOATING("DOUBLE"),
@@ -39,7 +39,10 @@ final class DuckDb implements AutoCloseable {
         VARCHAR("VARCHAR"),
         /** DATE and every TIMESTAMP type, as {@link Long} epoch milliseconds (UTC). */
         TEMPORAL("TIMESTAMP"),
-        /** Anything else (lists, structs, blobs, UUID, TIME, INTERVAL …) as its DuckDB text form. */
+        /**
+         * Anything else (lists, structs, blobs, UUID, TIME, INTERVAL, and the integers a long cannot
+         * hold: UBIGINT, HUGEINT, UHUGEINT …) as its DuckDB text form.
+         */
         OTHER("VARCHAR");
 
         /** The column type the writer appends this kind to. */
@@ -52,14 +55,23 @@ final class DuckDb implements AutoCloseable {
         static Kind of(String duckdbType) {
             String t = duckdbType.trim().toUpperCase(Locale.ROOT);
             return switch (t) {
-                case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-                        "UINTEGER", "UBIGINT", "UHUGEINT", "INT", "INT1", "INT2", "INT4", "INT8", "LONG" -> INTEGER;
+                case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "INT", "INT1",
+                        "INT2", "INT4", "INT8", "LONG" -> INTEGER;
                 case "FLOAT", "DOUBLE", "REAL", "FLOAT4", "FLOAT8" -> FLOATING;
                 case "BOOLEAN", "BOOL" -> BOOLEAN;
                 case "VARCHAR", "TEXT", "STRING" -> VARCHAR;
                 case "DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATETIME",
                         "TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ" -> TEMPORAL;
                 default -> t.startsWith("DECIMAL") || t.startsWith("NUMERIC") ? FLOATING : OTHER;
+            };
+        }
+
+        /** UBIGINT, HUGEINT and UHUGEINT: integers carried as {@link #OTHER} text because a long cannot hold them all. */
+        static boolean isWideInteger(String duckdbType) {
+            String t = duckdbType.trim().toUpperCase(Locale.ROOT);
+            return switch (t) {
+                case "UBIGINT", "HUGEINT", "UHUGEINT", "INT128", "UINT64", "UINT128" -> true;
+                default -> false;
             };
         }
     }

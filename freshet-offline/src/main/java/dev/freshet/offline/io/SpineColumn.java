@@ -15,4 +15,12 @@ public record SpineColumn(String name, String duckdbType) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(duckdbType, "duckdbType");
     }
+
+    /**
+     * True for UBIGINT, HUGEINT and UHUGEINT, whose values {@link SpineReader#value} returns as
+     * decimal text (a long cannot hold them all).
+     */
+    public boolean integerAsText() {
+        return DuckDb.Kind.isWideInteger(duckdbType);
+    }
 }

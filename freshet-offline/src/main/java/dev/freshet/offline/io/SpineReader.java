@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -77,8 +79,22 @@ public final class SpineReader implements AutoCloseable {
      */
     public static SpineReader open(Path file, String timestampColumn, List<String> requiredColumns,
             Path tempDir, String memoryLimit) {
+        return open(file, timestampColumn, requiredColumns, Set.of(), tempDir, memoryLimit);
+    }
+
+    /**
+     * Opens and validates a spine file, reading the CSV columns {@code textColumns} as text.
+     *
+     * @param textColumns columns a CSV spine holds as text (VARCHAR) whatever DuckDB would infer from
+     *                    their values, such as string join keys that are all digits ({@code 123});
+     *                    ignored for Parquet and for columns the file lacks
+     * @see #open(Path, String, List, Path, String)
+     */
+    public static SpineReader open(Path file, String timestampColumn, List<String> requiredColumns,
+            Set<String> textColumns, Path tempDir, String memoryLimit) {
         Objects.requireNonNull(timestampColumn, "timestampColumn");
         List<String> required = List.copyOf(requiredColumns);
+        Set<String> text = Set.copyOf(textColumns);
         String scan = scanOf(file);
         if (!Files.isRegularFile(file)) {
             throw new SpineException("Spine file not found: " + file.toAbsolutePath());
@@ -90,7 +106,7 @@ public final class SpineReader implements AutoCloseable {
             throw new SpineException("Cannot start DuckDB to read spine file " + file + ": " + e.getMessage(), e);
         }
         try {
-            return open(file, scan, timestampColumn, required, db);
+            return open(file, typedScan(db, scan, timestampColumn, text), timestampColumn, required, db);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -110,8 +126,18 @@ public final class SpineReader implements AutoCloseable {
      */
     public static List<Object[]> distinct(Path file, List<String> columnNames, long limit, Path tempDir,
             String memoryLimit) {
-        String scan = scanOf(file);
+        return distinct(file, columnNames, Set.of(), limit, tempDir, memoryLimit);
+    }
+
+    /**
+     * {@link #distinct(Path, List, long, Path, String)} with the CSV columns {@code textColumns} read
+     * as text, as {@link #open(Path, String, List, Set, Path, String)} reads them.
+     */
+    public static List<Object[]> distinct(Path file, List<String> columnNames, Set<String> textColumns, long limit,
+            Path tempDir, String memoryLimit) {
+        String untyped = scanOf(file);
         try (DuckDb db = DuckDb.open(tempDir, memoryLimit)) {
+            String scan = typedScan(db, untyped, null, Set.copyOf(textColumns));
             List<SpineColumn> columns = describe(db, scan);
             List<String> names = columns.stream().map(SpineColumn::name).toList();
             Kind[] kinds = new Kind[columnNames.size()];
@@ -168,7 +194,7 @@ public final class SpineReader implements AutoCloseable {
         try (Statement s = db.connection.createStatement()) {
             s.execute("CREATE TEMP MACRO floor_div(a, b) AS (a - ((a % b) + b) % b) // b");
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(valueExpr(columns.get(ts), kinds[ts])).append(", ")
+        StringBuilder sql = new StringBuilder("SELECT ").append(timestampExpr(columns.get(ts), kinds[ts])).append(", ")
                 .append(row);
         for (int i = 0; i < columns.size(); i++) {
             sql.append(", ").append(valueExpr(columns.get(i), kinds[i]));
@@ -200,7 +226,7 @@ public final class SpineReader implements AutoCloseable {
                     + String.join(", ", missing.stream().map(c -> "'" + c + "'").toList())
                     + " (entity join key" + (missing.size() > 1 ? "s" : "") + "); its columns are " + names);
         }
-        if (kinds[ts] != Kind.TEMPORAL && kinds[ts] != Kind.INTEGER) {
+        if (kinds[ts] != Kind.TEMPORAL && kinds[ts] != Kind.INTEGER && !columns.get(ts).integerAsText()) {
             throw new SpineException("Spine file " + file + ": timestamp column '" + tsName + "' has type "
                     + columns.get(ts).duckdbType() + "; expected TIMESTAMP, TIMESTAMP WITH TIME ZONE, DATE or an "
                     + "integer type (epoch milliseconds)" + (scan.startsWith("read_csv") && kinds[ts] == Kind.VARCHAR
@@ -241,6 +267,45 @@ public final class SpineReader implements AutoCloseable {
                 + ": the name must end in .csv, .csv.gz or .parquet");
     }
 
+    /**
+     * The scan of a spine with the CSV column types that inference would get wrong pinned:
+     * {@code textColumns} as VARCHAR (a string key {@code 123} would be inferred BIGINT) and, in a
+     * file without data rows, the timestamp column as TIMESTAMP (DuckDB has no values to infer from
+     * and reads every column as VARCHAR). Parquet carries its types: its scan is returned as is.
+     *
+     * @param timestampColumn the timestamp column, or null when it is not read
+     */
+    private static String typedScan(DuckDb db, String scan, String timestampColumn, Set<String> textColumns)
+            throws SQLException {
+        if (!scan.startsWith("read_csv(")) {
+            return scan;
+        }
+        Map<String, String> types = new LinkedHashMap<>();
+        for (SpineColumn c : describe(db, scan)) {
+            Kind kind = Kind.of(c.duckdbType());
+            if (textColumns.contains(c.name()) && kind != Kind.VARCHAR) {
+                types.put(c.name(), "VARCHAR");
+            } else if (c.name().equals(timestampColumn) && kind == Kind.VARCHAR && !hasRows(db, scan)) {
+                types.put(c.name(), "TIMESTAMP");
+            }
+        }
+        if (types.isEmpty()) {
+            return scan;
+        }
+        StringBuilder typed = new StringBuilder(scan.substring(0, scan.length() - 1)).append(", types = {");
+        types.forEach((name, type) -> typed.append(DuckDb.literal(name)).append(": ").append(DuckDb.literal(type))
+                .append(", "));
+        typed.setLength(typed.length() - 2);
+        return typed.append("})").toString();
+    }
+
+    private static boolean hasRows(DuckDb db, String scan) throws SQLException {
+        try (Statement s = db.connection.createStatement();
+                ResultSet r = s.executeQuery("SELECT 1 FROM " + scan + " LIMIT 1")) {
+            return r.next();
+        }
+    }
+
     private static List<SpineColumn> describe(DuckDb db, String scan) throws SQLException {
         List<SpineColumn> columns = new ArrayList<>();
         try (Statement s = db.connection.createStatement();
@@ -260,6 +325,14 @@ public final class SpineReader implements AutoCloseable {
             name = base + i;
         }
         return name;
+    }
+
+    /**
+     * The SQL for the timestamp column's epoch milliseconds: its {@link #valueExpr}, but a BIGINT for
+     * the integer types carried as text (UBIGINT, HUGEINT: still epoch milliseconds).
+     */
+    private static String timestampExpr(SpineColumn column, Kind kind) {
+        return column.integerAsText() ? "CAST(" + DuckDb.ident(column.name()) + " AS BIGINT)" : valueExpr(column, kind);
     }
 
     /**
@@ -330,9 +403,10 @@ public final class SpineReader implements AutoCloseable {
 
     /**
      * The current row's value of column {@code column} (index into {@link #columns()}): a
-     * {@link String}, {@link Long} (every integer type), {@link Double} (FLOAT, DOUBLE, DECIMAL),
-     * {@link Boolean}, {@link Long} epoch milliseconds (DATE and TIMESTAMP types), the DuckDB text
-     * form for any other type, or null.
+     * {@link String}, {@link Long} (integer types up to BIGINT and UINTEGER), {@link Double} (FLOAT,
+     * DOUBLE, DECIMAL), {@link Boolean}, {@link Long} epoch milliseconds (DATE and TIMESTAMP types),
+     * the DuckDB text form for any other type (UBIGINT, HUGEINT and UHUGEINT included, see
+     * {@link SpineColumn#integerAsText}), or null.
      */
     public Object value(int column) {
         Objects.checkIndex(column, kinds.length);

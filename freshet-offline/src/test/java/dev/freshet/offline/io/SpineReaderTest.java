@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,8 +174,8 @@ class SpineReaderTest {
             for (int c = 0; c < spine.columns().size(); c++) {
                 values.add(spine.value(c));
             }
-            assertEquals(Arrays.asList(T0, 1L, 2L, 3L, 4L, 1.5, 2.25, 3.75, true, "x", T0 + 86_400_000L,
-                    "[1, 2]", "{'a': 1}"), values);
+            assertEquals(Arrays.asList(T0, 1L, 2L, 3L, "4", 1.5, 2.25, 3.75, true, "x", T0 + 86_400_000L,
+                    "[1, 2]", "{'a': 1}"), values, "UBIGINT is text: a long cannot hold them all");
             assertTrue(spine.next());
             for (int c = 1; c < spine.columns().size(); c++) {
                 assertNull(spine.value(c), spine.columns().get(c).name());
@@ -209,6 +210,48 @@ class SpineReaderTest {
         try (SpineReader spine = open(file, "ts", "k")) {
             assertEquals(0, spine.rowCount());
             assertFalse(spine.next());
+        }
+    }
+
+    @Test
+    void aHeaderOnlyCsvSpineHasNoRows() throws IOException {
+        Path file = Files.writeString(dir.resolve("empty.csv"), "k,ts\n");
+        try (SpineReader spine = open(file, "ts", "k")) {
+            assertEquals(0, spine.rowCount());
+            assertFalse(spine.next());
+        }
+    }
+
+    @Test
+    void textColumnsOfACsvSpineAreReadAsTextWhateverTheyLookLike() throws IOException {
+        Path file = Files.writeString(dir.resolve("s.csv"),
+                "id,flag,day,n,ts\n123,true,2024-01-01,7,1000\n\"0042\",false,2024-01-02,8,2000\n");
+        Set<String> text = Set.of("id", "flag", "day", "absent");
+        try (SpineReader spine = SpineReader.open(file, "ts", List.of("id"), text, tmp, "256MB")) {
+            assertEquals(List.of("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT"),
+                    spine.columns().stream().map(SpineColumn::duckdbType).toList());
+            List<List<Object>> rows = new ArrayList<>();
+            while (spine.next()) {
+                rows.add(Arrays.asList(spine.value(0), spine.value(1), spine.value(2), spine.value(3)));
+            }
+            assertEquals(List.of(List.of("123", "true", "2024-01-01", 7L), List.of("0042", "false", "2024-01-02", 8L)),
+                    rows);
+        }
+        List<Object[]> ids = SpineReader.distinct(file, List.of("id"), text, 10, tmp, "256MB");
+        assertEquals(Set.of(List.of("0042"), List.of("123")), Set.copyOf(ids.stream().map(Arrays::asList).toList()));
+    }
+
+    @Test
+    void ubigintTimestampsAreEpochMillis() {
+        Path file = sql.copy("SELECT * FROM (VALUES (2000::UBIGINT, 'b'), (1000::UBIGINT, 'a')) t(u, k)",
+                dir.resolve("wide.parquet"));
+        try (SpineReader spine = open(file, "u")) {
+            List<Object> values = new ArrayList<>();
+            while (spine.next()) {
+                values.add(spine.timestampMillis());
+                values.add(spine.value(0));
+            }
+            assertEquals(List.of(1000L, "1000", 2000L, "2000"), values);
         }
     }
 

@@ -199,6 +199,60 @@ class TrainingSetWriterTest {
                 sql.rows("SELECT second(ts)::BIGINT FROM read_parquet('" + out + "')"), "file order kept");
     }
 
+    /**
+     * Integers a long cannot hold (a pandas uint64 hash id) are copied unchanged like any other
+     * extra spine column, at their extremes too (DuckDB writes HUGEINT and UHUGEINT to Parquet as
+     * DOUBLE, see the CSV test below for them).
+     */
+    @Test
+    void unsignedBigintAndHugeintExtraColumnsPassThrough() {
+        Path spineFile = sql.copy("""
+                SELECT * FROM (VALUES
+                    (TIMESTAMP '2024-01-01 00:00:01', 18446744073709551615::UBIGINT, 170141183460469231731687303715884105727::HUGEINT,
+                     340282366920938463463374607431768211455::UHUGEINT),
+                    (TIMESTAMP '2024-01-01 00:00:02', 9223372036854775808::UBIGINT, (-9223372036854775809)::HUGEINT,
+                     0::UHUGEINT),
+                    (TIMESTAMP '2024-01-01 00:00:03', NULL, (-170141183460469231731687303715884105728)::HUGEINT, NULL))
+                    t(ts, user_hash, big, ubig)""", dir.resolve("wide.parquet"));
+        Path out = dir.resolve("wide-out.parquet");
+        try (SpineReader spine = SpineReader.open(spineFile, "ts", List.of(), tmp, "256MB");
+                TrainingSetWriter writer = create(out, spine.columns(), List.of())) {
+            Object[] values = new Object[spine.columns().size()];
+            while (spine.next()) {
+                for (int c = 0; c < values.length; c++) {
+                    values[c] = spine.value(c);
+                }
+                writer.write(spine.rowNumber(), values, new Object[0], new Status[0]);
+            }
+            writer.finish();
+        }
+        assertEquals(sql.types(spineFile), sql.types(out));
+        String columns = "SELECT user_hash, big, ubig FROM read_parquet('%s')";
+        assertEquals(sql.rows(columns.formatted(spineFile)), sql.rows(columns.formatted(out)));
+    }
+
+    /** DuckDB reads CSV integers beyond BIGINT as HUGEINT: copied unchanged too. */
+    @Test
+    void hugeintCsvColumnsPassThrough() throws IOException {
+        String text = "ts,a,b\n1,18446744073709551615,-170141183460469231731687303715884105728\n2,5,\n";
+        Path spineFile = Files.writeString(dir.resolve("wide.csv"), text);
+        Path out = dir.resolve("wide-out.csv");
+        try (SpineReader spine = SpineReader.open(spineFile, "ts", List.of(), tmp, "256MB");
+                TrainingSetWriter writer = create(out, spine.columns(), List.of())) {
+            assertEquals(List.of("BIGINT", "HUGEINT", "HUGEINT"),
+                    spine.columns().stream().map(SpineColumn::duckdbType).toList());
+            Object[] values = new Object[spine.columns().size()];
+            while (spine.next()) {
+                for (int c = 0; c < values.length; c++) {
+                    values[c] = spine.value(c);
+                }
+                writer.write(spine.rowNumber(), values, new Object[0], new Status[0]);
+            }
+            writer.finish();
+        }
+        assertEquals(text, Files.readString(out));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"doubles.parquet", "doubles.csv"})
     void doublesRoundTripBitForBit(String name) {
