@@ -184,7 +184,7 @@ public final class SourceDriver {
                 tables[t].applyBatch(j -> applyRow.at(batch, positions[j]), keys[t], eventTimes, seqs, accepted);
             } else {
                 for (int j = 0; j < accepted; j++) {
-                    if (k.test(keys[t][j])) {
+                    if (keys[t][j] != null && k.test(keys[t][j])) {
                         tables[t].apply(keys[t][j], applyRow.at(batch, positions[j]), eventTimes[j], seqs[j]);
                     }
                 }
@@ -221,12 +221,14 @@ public final class SourceDriver {
             return drop(Verdict.NULL_EVENT_TIME, partition, seq, Long.MIN_VALUE, now, "event-time field is null", payload, index);
         }
         long eventTime = row.getLong(eventTimeIndex);
-        for (TileTable t : tables) {
-            if (t.hasNullKey(row)) {
-                return drop(Verdict.NULL_KEY, partition, seq, eventTime, now, "a join key of view " + t.view().name() + " is null", payload, index);
-            }
+        if (tables.length > 0 && allKeysNull(row)) {
+            // an event without a key of one view (no merchant id) still belongs to the others (its card):
+            // it is dropped only when it has no key for any view of its source
+            return drop(Verdict.NULL_KEY, partition, seq, eventTime, now, tables.length == 1
+                    ? "a join key of view " + tables[0].view().name() + " is null"
+                    : "a join key of every view of the source is null", payload, index);
         }
-        if (eventTime > now && eventTime - now > maxFutureSkew) {
+        if (eventTime > now && (eventTime - now > maxFutureSkew || eventTime - now < 0)) { // < 0: further ahead than a long holds
             return drop(Verdict.TOO_FAR_IN_FUTURE, partition, seq, eventTime, now,
                     "event time is " + (eventTime - now) + " ms ahead of accept time; max skew " + maxFutureSkew + " ms", payload, index);
         }
@@ -241,6 +243,15 @@ public final class SourceDriver {
         }
         held.add(new Held(due, eventTime, seq, copyOf(row)));
         return Verdict.HELD;
+    }
+
+    private boolean allKeysNull(Row row) {
+        for (TileTable t : tables) {
+            if (!t.hasNullKey(row)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An immutable copy of a row's values: held events outlive the caller's (reused) row. */
@@ -269,7 +280,7 @@ public final class SourceDriver {
         for (int i = 0; i < tables.length; i++) {
             TileTable t = tables[i];
             Object key = t.keyOf(row);
-            if (keep == null || keep.get(i) == null || keep.get(i).test(key)) {
+            if (key != null && (keep == null || keep.get(i) == null || keep.get(i).test(key))) {
                 t.apply(key, row, eventTime, seq);
             }
         }

@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * The stateful views of a repository (streaming aggregations and latest-value batch features),
  * compiled and grouped by source: the set of tile tables a source's driver updates. Every driver (the embedded engine, the offline replay) takes its table
- * set from here, so they judge and apply events identically — a join key that is null in any of a
- * source's views drops the event for all of them, online and offline alike.
+ * set from here, so they judge and apply events identically, online and offline alike. An event
+ * updates every view whose join key it has; it is dropped (NULL_KEY) only when it has none.
  */
 public final class StreamingViews {
     private StreamingViews() {

@@ -171,17 +171,25 @@ public final class TileTable {
      * would one by one, but staged: for each run of {@value #STAGE} events it first loads every
      * key slot, then every tile the events will update, then applies them. The loads of a stage are
      * independent, so their cache misses overlap instead of stalling one event at a time; with
-     * state far larger than the CPU cache this is most of the per-event cost.
+     * state far larger than the CPU cache this is most of the per-event cost. An event whose key
+     * is null (it has no key of this view, though it has one of another view of its source) is
+     * skipped.
      */
     public void applyBatch(RowSource rows, Object[] batchKeys, long[] eventTimes, long[] seqs, int n) {
         long sink = 0;
         for (int start = 0; start < n; start += STAGE) {
             int end = Math.min(n, start + STAGE);
             for (int j = start; j < end; j++) {
-                sink += keys.touch(batchKeys[j]);
+                if (batchKeys[j] != null) {
+                    sink += keys.touch(batchKeys[j]);
+                }
             }
             WriteListener listener = writeListener;
             for (int j = start; j < end; j++) {
+                if (batchKeys[j] == null) {
+                    stageIds[j - start] = -1;
+                    continue;
+                }
                 int id = internKey(batchKeys[j]);
                 stageIds[j - start] = id;
                 if (listener != null) {
@@ -190,13 +198,19 @@ public final class TileTable {
             }
             for (int j = start; j < end; j++) {
                 int id = stageIds[j - start];
+                if (id < 0) {
+                    continue;
+                }
                 for (GroupState g : groups) {
                     sink += g.touch(id, eventTimes[j]);
                 }
             }
             for (int j = start; j < end; j++) {
-                evaluate(rows.row(j), eventTimes[j], seqs[j]);
                 int id = stageIds[j - start];
+                if (id < 0) {
+                    continue;
+                }
+                evaluate(rows.row(j), eventTimes[j], seqs[j]);
                 for (GroupState g : groups) {
                     g.apply(id, ctx);
                 }

@@ -187,23 +187,32 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
 
         void run() {
+            T result;
             try {
-                future.complete(work.get());
+                result = work.get();
             } catch (Throwable t) {
-                future.completeExceptionally(t);
                 if (changesState) {
-                    throw new StateChangeFailed(t);
+                    throw new StateChangeFailed(t, future); // the caller hears once the engine has stopped
                 }
+                future.completeExceptionally(t);
+                return;
             }
+            future.complete(result);
         }
     }
 
-    /** A state-changing task failed: unwinds the engine loop, which stops the engine with the cause. */
+    /**
+     * A state-changing task failed: unwinds the engine loop, which stops the engine with the cause
+     * and only then fails the task's future, so its caller finds the engine already stopped.
+     */
     private static final class StateChangeFailed extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        @SuppressWarnings("serial") // never serialized
+        final transient CompletableFuture<?> future;
 
-        StateChangeFailed(Throwable cause) {
+        StateChangeFailed(Throwable cause, CompletableFuture<?> future) {
             super(cause.toString(), cause, false, false);
+            this.future = future;
         }
     }
 
@@ -824,6 +833,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             }
         } catch (StateChangeFailed t) {
             fail(t.getCause());
+            t.future.completeExceptionally(t.getCause());
         } catch (Throwable t) {
             fail(t);
         } finally {
