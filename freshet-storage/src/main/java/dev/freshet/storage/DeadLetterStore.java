@@ -36,6 +36,15 @@ public interface DeadLetterStore extends AutoCloseable {
     /** Number of stored letters. */
     long count();
 
+    /**
+     * Removes the letters of {@code source} whose events are in the log ({@code seq >= 0}), with their
+     * counts and deduplication entries, and returns how many: a driver rebuilding the source from the
+     * log (its definitions changed) judges every event again and re-creates the letters of those it
+     * still drops, so none stays behind for an event now applied or dropped for another reason.
+     * Letters without a log offset are kept (nothing re-creates them).
+     */
+    long removeReplayable(String source);
+
     @Override
     void close();
 }

@@ -3,6 +3,7 @@ package dev.freshet.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.testkit.Seeds;
 import java.util.ArrayList;
@@ -112,6 +113,27 @@ public abstract class DeadLetterStoreContractTest extends ContractSupport {
         store().append(letter("s", -1, "REJECTED"));
         store().append(letter("s", -1, "REJECTED"));
         assertEquals(2, store().count());
+    }
+
+    @Test
+    void removeReplayableDropsASourcesLogBackedLettersOnly() {
+        long kept = store().append(letter("s", -1, "REJECTED"));
+        store().append(letter("s", 1, "TOO_LATE"));
+        store().append(letter("s", 2, "BAD"));
+        long other = store().append(letter("st", 1, "TOO_LATE")); // a source whose name extends "s"
+        assertEquals(2, store().removeReplayable("s"));
+        assertEquals(List.of(other, kept), ids(store().list(DeadLetterQuery.newest(10))));
+        assertEquals(Map.of("REJECTED", 1L, "TOO_LATE", 1L), store().countsByReason());
+        assertEquals(2, store().count());
+        assertEquals(List.of(other), ids(store().list(DeadLetterQuery.newest(10).withReason("TOO_LATE"))));
+        long again = store().append(letter("s", 1, "TOO_LATE")); // no longer a duplicate: stored anew
+        assertTrue(again > other);
+        assertEquals(0, store().removeReplayable("nothing-here"));
+        if (durable()) {
+            reopen();
+            assertEquals(Map.of("REJECTED", 1L, "TOO_LATE", 2L), store().countsByReason());
+            assertEquals(again, store().append(letter("s", 1, "TOO_LATE")), "deduplicated again after the restart");
+        }
     }
 
     @Test

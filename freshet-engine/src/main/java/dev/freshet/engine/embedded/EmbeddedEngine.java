@@ -1018,6 +1018,8 @@ public final class EmbeddedEngine implements AutoCloseable {
                 restored.add(s.name);
             } else {
                 s.reset(options.expectedKeysPerView());
+                // the replay judges every event again and re-creates the letters of those it still drops
+                storage.deadLetters().removeReplayable(s.name);
                 rebuilt.add(s.name);
             }
             replayed.put(s.name, replay(s));

@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -220,6 +221,15 @@ class EmbeddedEngineTest {
                 assertEquals(1, engine.stats().sources().get(SOURCE).drops().get("LATE"));
                 assertEquals(1, engine.stats().sources().get(SOURCE).drops().get("TOO_FAR_IN_FUTURE"));
                 assertEquals(2, storage.deadLetters().count());
+            }
+            // a longer allowed lateness: the source is rebuilt, the late event applied, and its letter gone
+            try (EmbeddedEngine engine = EmbeddedEngine.start(repo(counters(), 60_000, EmbeddedFixtures.SKEW), storage,
+                    EngineOptions.defaults(), clock)) {
+                assertEquals(List.of(SOURCE), engine.stats().recovery().rebuiltSources());
+                assertEquals(0, engine.stats().sources().get(SOURCE).drops().getOrDefault("LATE", 0L));
+                assertEquals(2, read(engine, "c1", "count_lifetime", T0 + 1));
+                assertEquals(Map.of("TOO_FAR_IN_FUTURE", 1L), storage.deadLetters().countsByReason());
+                assertEquals(1, storage.deadLetters().list(DeadLetterQuery.newest(10)).size());
             }
         }
     }

@@ -85,6 +85,22 @@ public final class MemoryDeadLetterStore implements DeadLetterStore {
     }
 
     @Override
+    public synchronized long removeReplayable(String source) {
+        checkOpen();
+        long removed = 0;
+        for (var it = byEvent.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getKey().source().equals(source)) {
+                DeadLetterRecord letter = letters.remove(e.getValue());
+                counts.computeIfPresent(letter.reason(), (r, n) -> n == 1 ? null : n - 1);
+                it.remove();
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    @Override
     public synchronized void close() {
         closed = true;
     }

@@ -7,6 +7,7 @@ import dev.freshet.storage.StorageException;
 import dev.freshet.storage.StoredDeadLetter;
 import dev.freshet.storage.internal.Checks;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,49 @@ final class RocksDbDeadLetterStore implements DeadLetterStore {
     public synchronized long count() {
         checkOpen();
         return total;
+    }
+
+    @Override
+    public synchronized long removeReplayable(String source) {
+        checkOpen();
+        byte[] full = Keys.eventKey(source, 0, 0);
+        byte[] prefix = Arrays.copyOf(full, full.length - 12); // 'E' · length · source
+        Map<String, Long> removed = new TreeMap<>();
+        try (Guard.Access _ = guard.enter(); WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(cf)) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && it.key().length == full.length; it.next()) {
+                long id = Keys.int64(it.value());
+                byte[] value = db.get(cf, Keys.letterKey(id));
+                if (value == null) {
+                    throw new StorageException("dead letter " + id + " is indexed but missing");
+                }
+                String reason = DeadLetterCodec.decode(value).reason();
+                batch.delete(cf, Keys.letterKey(id));
+                batch.delete(cf, Keys.reasonKey(Keys.reasonPrefix(reason), id));
+                batch.delete(cf, it.key());
+                removed.merge(reason, 1L, Long::sum);
+            }
+            it.status();
+            for (Map.Entry<String, Long> e : removed.entrySet()) {
+                long left = counts.getOrDefault(e.getKey(), 0L) - e.getValue();
+                if (left > 0) {
+                    batch.put(cf, Keys.countKey(e.getKey()), Keys.int64(left));
+                } else {
+                    batch.delete(cf, Keys.countKey(e.getKey()));
+                }
+            }
+            if (batch.count() > 0) {
+                db.write(writeOptions, batch);
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("removing dead letters of " + source + " failed: " + e.getMessage(), e);
+        }
+        long n = 0;
+        for (Map.Entry<String, Long> e : removed.entrySet()) {
+            counts.computeIfPresent(e.getKey(), (r, c) -> c - e.getValue() > 0 ? c - e.getValue() : null);
+            total -= e.getValue();
+            n += e.getValue();
+        }
+        return n;
     }
 
     @Override
