@@ -8,8 +8,10 @@ import dev.freshet.app.cli.RepositoryOptions;
 import dev.freshet.app.server.ServeCommand;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.serving.http.ServerOptions;
+import dev.freshet.storage.StorageException;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code freshet demo}: the fraud-detection demo on the embedded default. Starts the server with
@@ -42,10 +45,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "30s", description = "How long to run, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--rate", defaultValue = "20000", description = "Target transactions per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "20000", description = "Target transactions per second, 1 or more (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--cards", defaultValue = "10000", description = "Card population (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cards", defaultValue = "10000", description = "Card population, 1 or more (default: ${DEFAULT-VALUE}).")
     int cards;
 
     @Option(names = "--data", description = "Data directory (default: a fresh temporary directory).")
@@ -57,12 +60,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // flags first: usage errors (exit 2) before anything starts
+        Duration runFor = dev.freshet.model.Durations.parse(duration).filter(d -> !d.isNegative())
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "bad --duration " + duration + ": 0 or more, e.g. 30s, 5m"));
+        if (rate < 1) {
+            throw new ParameterException(spec.commandLine(), "bad --rate " + rate + ": 1 or more transactions per second");
+        }
+        if (cards < 1) {
+            throw new ParameterException(spec.commandLine(), "bad --cards " + cards + ": 1 or more");
+        }
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "bad --port " + port + ": 0 (any free port) to 65535");
+        }
         FeatureRepository r = RepositoryOptions.loadOrReport(repo, spec.commandLine().getErr());
         if (r == null) {
             return 1;
         }
-        Duration runFor = dev.freshet.model.Durations.parse(duration)
-                .orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(), "bad --duration " + duration));
         // Ctrl-C stops the load; the server then closes and the temporary data goes before the JVM exits
         try (GracefulShutdown shutdown = GracefulShutdown.install(Duration.ofMinutes(1))) {
             // a temporary directory unless --data names one to keep (a null resource is not closed)
@@ -75,6 +88,10 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf("  metrics: %s/metrics   health: %s/health%n%n", base, base);
                 out.flush();
                 run(base, runFor, shutdown::isRequested, out);
+            } catch (StorageException e) {
+                // e.g. --data names a directory another server holds: a message, not a stack trace
+                spec.commandLine().getErr().println("freshet demo: " + e.getMessage());
+                return 1;
             }
             out.println("demo finished cleanly");
             out.flush();
@@ -82,17 +99,29 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts on --port, or on any free port when that one is taken (the URL is printed either way). */
+    /**
+     * Starts on --port, or on any free port when that one is taken (the URL is printed either way).
+     * Any other failure (a locked data directory, a failed recovery) is not retried.
+     */
     private ServeCommand.Running startOnFreePort(FeatureRepository r, Path dir) {
         try {
             return ServeCommand.Running.start(r, dir, ServerOptions.defaults(port), FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
         } catch (RuntimeException e) {
-            if (port == 0) {
+            if (port == 0 || !bindFailed(e)) {
                 throw e;
             }
             spec.commandLine().getErr().println("port " + port + " is not available (" + e.getMessage() + "); using a free port");
             return ServeCommand.Running.start(r, dir, ServerOptions.defaults(0), FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
         }
+    }
+
+    private static boolean bindFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void run(String base, Duration runFor, java.util.function.BooleanSupplier stop, PrintWriter out) throws Exception {

@@ -24,6 +24,8 @@ public final class TransactionGenerator {
     private final String[] cards;
     private final double[] homeLat;
     private final double[] homeLon;
+    /** Index in {@link #CITIES} of each card's home city. */
+    private final int[] homeCity;
     private final double[] typicalSpend;
     private final int merchants;
     private final long[] tallies = new long[Kind.values().length];
@@ -35,11 +37,13 @@ public final class TransactionGenerator {
         this.cards = new String[cards];
         this.homeLat = new double[cards];
         this.homeLon = new double[cards];
+        this.homeCity = new int[cards];
         this.typicalSpend = new double[cards];
         this.merchants = merchants;
         for (int i = 0; i < cards; i++) {
             this.cards[i] = String.format(Locale.ROOT, "card-%06d", i);
-            double[] city = CITIES[random.nextInt(CITIES.length)];
+            homeCity[i] = random.nextInt(CITIES.length);
+            double[] city = CITIES[homeCity[i]];
             homeLat[i] = city[0] + random.nextGaussian() * 0.2;
             homeLon[i] = city[1] + random.nextGaussian() * 0.2;
             typicalSpend[i] = Math.exp(random.nextGaussian() * 0.6 + 3.3);
@@ -91,7 +95,8 @@ public final class TransactionGenerator {
         double lon = homeLon[c] + random.nextGaussian() * 0.05;
         double amount = Math.exp(Math.log(typicalSpend[c]) + random.nextGaussian() * 0.5);
         if (kind == Kind.IMPOSSIBLE_TRAVEL) {
-            double[] far = CITIES[random.nextInt(CITIES.length)];
+            int other = random.nextInt(CITIES.length - 1); // any city but the card's home
+            double[] far = CITIES[other < homeCity[c] ? other : other + 1];
             lat = far[0] + random.nextGaussian() * 0.1;
             lon = far[1] + random.nextGaussian() * 0.1;
         } else if (kind == Kind.UNUSUAL_AMOUNT) {

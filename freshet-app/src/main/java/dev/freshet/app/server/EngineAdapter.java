@@ -6,7 +6,10 @@ import dev.freshet.engine.EventBatch;
 import dev.freshet.engine.embedded.EmbeddedEngine;
 import dev.freshet.engine.embedded.EngineStats;
 import dev.freshet.serving.http.ServingEngine;
+import dev.freshet.storage.DeadLetterQuery;
+import dev.freshet.storage.DeadLetterStore;
 import dev.freshet.storage.LogOverloadedException;
+import dev.freshet.storage.StoredDeadLetter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +18,17 @@ import java.util.concurrent.CompletableFuture;
 /** Presents the embedded engine to the HTTP layer. */
 public final class EngineAdapter implements ServingEngine {
     private final EmbeddedEngine engine;
+    private final DeadLetterStore deadLetters;
 
-    public EngineAdapter(EmbeddedEngine engine) {
+    /** An adapter whose {@link #deadLetters} lists {@code deadLetters} (the engine's storage's store). */
+    public EngineAdapter(EmbeddedEngine engine, DeadLetterStore deadLetters) {
         this.engine = engine;
+        this.deadLetters = deadLetters;
+    }
+
+    /** An adapter without dead letters (benchmarks): {@link #deadLetters} throws {@link UnsupportedOperationException}. */
+    public EngineAdapter(EmbeddedEngine engine) {
+        this(engine, null);
     }
 
     @Override
@@ -85,5 +96,20 @@ public final class EngineAdapter implements ServingEngine {
         g.put("log_commits", s.logCommits() < 0 ? Double.NaN : (double) s.logCommits());
         g.put("ready", s.ready() ? 1.0 : 0.0);
         return g;
+    }
+
+    @Override
+    public Map<String, Map<String, Long>> droppedEvents() {
+        Map<String, Map<String, Long>> drops = new LinkedHashMap<>();
+        engine.stats().sources().forEach((source, stats) -> drops.put(source, Map.copyOf(stats.drops())));
+        return drops;
+    }
+
+    @Override
+    public List<StoredDeadLetter> deadLetters(DeadLetterQuery query) {
+        if (deadLetters == null) {
+            throw new UnsupportedOperationException("this server keeps no dead-letter store");
+        }
+        return deadLetters.list(query);
     }
 }

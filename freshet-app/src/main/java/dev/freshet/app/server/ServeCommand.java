@@ -9,6 +9,7 @@ import dev.freshet.model.FeatureRepository;
 import dev.freshet.offline.TrainingSetJobService;
 import dev.freshet.serving.http.FreshetHttpServer;
 import dev.freshet.serving.http.ServerOptions;
+import dev.freshet.storage.StorageException;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import dev.freshet.storage.rocksdb.StorageOptions;
@@ -19,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code freshet serve}: the embedded server (HTTP ingest and serving over a RocksDB log). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -34,7 +37,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory (log, checkpoints, dead letters; default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (0 = any free port; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port, 0 to 65535 (0 = any free port; default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--token", description = "Require 'Authorization: Bearer <token>' on write endpoints (or set FRESHET_TOKEN).")
@@ -43,7 +46,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--fsync", defaultValue = "ALWAYS", description = "Log fsync policy: ALWAYS, INTERVAL or NEVER (default: ${DEFAULT-VALUE}; see docs/STORAGE.md).")
     FsyncPolicy fsync;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "30s", description = "Time between checkpoints, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint-interval", defaultValue = "30s",
+            description = "Time between checkpoints (more than 0), e.g. 30s, 5m (default: ${DEFAULT-VALUE}).")
     String checkpointInterval;
 
     @Option(names = "--event-loops", defaultValue = "0",
@@ -56,29 +60,60 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        // flags first: a usage error (exit 2) before anything is loaded or opened
+        ServerOptions options = serverOptions(System.getenv("FRESHET_TOKEN"));
+        Duration interval = dev.freshet.model.Durations.parse(checkpointInterval)
+                .filter(d -> d.isPositive())
+                .orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "bad --checkpoint-interval '" + checkpointInterval + "': a duration above 0, e.g. 30s, 5m"));
         FeatureRepository r = dev.freshet.app.cli.RepositoryOptions.loadOrReport(repo, spec.commandLine().getErr());
         if (r == null) {
             return 1;
         }
-        String tok = token != null ? token : System.getenv("FRESHET_TOKEN");
-        ServerOptions options = ServerOptions.defaults(port).withBearerToken(tok).withEventLoops(eventLoops);
-        Duration interval = dev.freshet.model.Durations.parse(checkpointInterval).orElse(Duration.ofSeconds(30));
         // closed in reverse order: the server (drain, final checkpoint) before the JVM may exit
         try (GracefulShutdown shutdown = GracefulShutdown.install(Duration.ofMinutes(2));
              Running running = Running.start(r, data, options, fsync, interval, Clock.systemUTC())) {
             out.printf("Freshet serving %s on http://localhost:%d (data: %s)%n", repo, running.port(), data.toAbsolutePath());
             out.printf("  POST /v1/sources/{source}/events   POST /v1/features   POST /get-online-features%n");
-            out.printf("  GET  /health  /ready  /metrics%n");
+            out.printf("  GET  /health  /ready  /metrics   GET /v1/dead-letters%n");
             out.flush();
             shutdown.awaitRequest();
+        } catch (StorageException e) {
+            // e.g. the data directory is held by another server: a message, not a stack trace
+            spec.commandLine().getErr().println("freshet serve: " + e.getMessage());
+            return 1;
         }
         return 0;
+    }
+
+    /** The HTTP options from the flags; an empty {@code FRESHET_TOKEN} means no token. */
+    private ServerOptions serverOptions(String envToken) {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "bad --port " + port + ": 0 (any free port) to 65535");
+        }
+        if (eventLoops < 0) {
+            throw new ParameterException(spec.commandLine(), "bad --event-loops " + eventLoops + ": 0 (one per processor) or more");
+        }
+        String tok = token != null ? token : (envToken == null || envToken.isEmpty() ? null : envToken);
+        try {
+            return ServerOptions.defaults(port).withBearerToken(tok).withEventLoops(eventLoops);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "bad " + (token != null ? "--token" : "FRESHET_TOKEN") + ": " + e.getMessage());
+        }
     }
 
     /** A running embedded server: storage, engine and HTTP, closed in reverse order. */
     public record Running(EmbeddedStorage storage, EmbeddedEngine engine, TrainingSetJobService trainingSets,
                           FreshetHttpServer http, FreshnessMetrics freshness) implements AutoCloseable {
-        /** Starts storage, engine and HTTP with explicit limits and clock (tests inject a manual clock). */
+        /**
+         * Starts storage, engine and HTTP with explicit limits and clock (tests inject a manual
+         * clock) and returns once the engine is ready. HTTP starts before the engine's recovery
+         * (checkpoint restore, log replay) ends, so {@code /health} answers and {@code /ready},
+         * ingest and reads answer 503 meanwhile.
+         *
+         * @throws dev.freshet.storage.StorageLockedException if another server holds {@code data}
+         * @throws IllegalStateException                      if recovery failed (the cause says why)
+         */
         public static Running start(FeatureRepository repo, Path data, ServerOptions server, FsyncPolicy fsync,
                                     Duration checkpointInterval, java.time.InstantSource clock) {
             EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults().withFsync(fsync, Duration.ofMillis(100)));
@@ -87,17 +122,30 @@ public final class ServeCommand implements Callable<Integer> {
                 StreamingViews.compile(repo).forEach((source, views) ->
                         viewsBySource.put(source, views.stream().map(CompiledView::name).toList()));
                 FreshnessMetrics freshness = new FreshnessMetrics(viewsBySource);
-                EmbeddedEngine engine = EmbeddedEngine.start(repo, storage,
+                EmbeddedEngine engine = EmbeddedEngine.open(repo, storage,
                         EngineOptions.defaults().withCheckpointInterval(checkpointInterval).withFreshnessListener(freshness), clock);
-                // training sets replay this server's log (reads run beside ingest) into <data>/training-sets
-                TrainingSetJobService jobs = new TrainingSetJobService(repo, storage.eventLog(), data.resolve("training-sets"),
-                        "1GB", 100_000, clock);
+                TrainingSetJobService jobs = null;
+                FreshetHttpServer http = null;
                 try {
-                    FreshetHttpServer http = FreshetHttpServer.start(new EngineAdapter(engine), repo, server, clock, jobs);
+                    // training sets replay this server's log (reads run beside ingest) into <data>/training-sets
+                    jobs = new TrainingSetJobService(repo, storage.eventLog(), data.resolve("training-sets"), "1GB", 100_000, clock);
+                    http = FreshetHttpServer.start(new EngineAdapter(engine, storage.deadLetters()), repo, server, clock, jobs);
+                    try {
+                        engine.awaitReady().join();
+                    } catch (CompletionException e) {
+                        Throwable cause = e.getCause() != null ? e.getCause() : e;
+                        throw new IllegalStateException("embedded engine failed to start: " + cause.getMessage(), cause);
+                    }
+                    // freshness from here on: the log replay is not freshness
                     freshness.bind(http.metrics());
                     return new Running(storage, engine, jobs, http, freshness);
                 } catch (RuntimeException e) {
-                    jobs.close();
+                    if (http != null) {
+                        http.close();
+                    }
+                    if (jobs != null) {
+                        jobs.close();
+                    }
                     engine.close();
                     throw e;
                 }

@@ -81,8 +81,15 @@ class EmbeddedServerE2ETest {
     }
 
     Resp get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(path, false);
+    }
+
+    Resp get(String path, boolean auth) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (auth) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Resp(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
                 r.body().startsWith("{") ? json.readTree(r.body()) : json.getNodeFactory().textNode(r.body()));
     }
@@ -153,6 +160,17 @@ class EmbeddedServerE2ETest {
         assertTrue(gauge("freshet_log_bytes") > 0, "the log's size");
     }
 
+    /** The sum of freshet_ingest_rejected_requests_total over its reasons. */
+    private double rejectedIngestRequests() throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^freshet_ingest_rejected_requests_total\\{[^}]*} (\\S+)$")
+                .matcher(get("/metrics").body().asText());
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
     private double gauge(String name) throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(get("/metrics").body().asText());
         assertTrue(m.find(), name + " in /metrics");
@@ -198,6 +216,64 @@ class EmbeddedServerE2ETest {
         assertEquals(1L, server.engine().stats().sources().get("transactions").drops().get("LATE"));
         assertEquals(1, server.storage().deadLetters().count());
         assertTrue(get("/metrics").body().asText().contains("freshet_late_dropped_events 1.0"));
+        assertTrue(get("/metrics").body().asText().contains("freshet_dropped_events_total{reason=\"LATE\",source=\"transactions\"} 1.0"));
+    }
+
+    /**
+     * GET /v1/dead-letters lists what the engine dropped while the server runs (the RocksDB lock
+     * keeps other processes out of the store): newest first, filtered by reason, paged with limit and
+     * before; an admin endpoint behind the bearer token.
+     */
+    @Test
+    void deadLettersAreListedNewestFirstBehindTheToken() throws Exception {
+        assertEquals(200, ingest(txn("d1", 5, "USD", T0 - 1000)).status());
+        long firstLateTime = T0 - Duration.ofMinutes(30).toMillis();
+        long secondLateTime = T0 - Duration.ofMinutes(40).toMillis();
+        Resp first = ingest(txn("d1", 7, "USD", firstLateTime));
+        Resp second = ingest(txn("d1", 8, "USD", secondLateTime));
+        Resp future = ingest(txn("d1", 9, "USD", T0 + Duration.ofMinutes(10).toMillis()));
+        assertEquals(200, future.status(), future.body().toString());
+
+        Resp unauthorized = get("/v1/dead-letters", false);
+        assertEquals(401, unauthorized.status());
+        assertEquals("application/problem+json", unauthorized.contentType());
+
+        Resp all = get("/v1/dead-letters", true);
+        assertEquals(200, all.status(), all.body().toString());
+        JsonNode letters = all.body().get("dead_letters");
+        assertEquals(3, letters.size(), all.body().toString());
+        assertEquals("TOO_FAR_IN_FUTURE", letters.get(0).get("reason").asText(), "newest first");
+        assertEquals("LATE", letters.get(1).get("reason").asText());
+        assertEquals("LATE", letters.get(2).get("reason").asText());
+        assertTrue(letters.get(0).get("id").asLong() > letters.get(1).get("id").asLong(), all.body().toString());
+        JsonNode late = letters.get(2);
+        assertEquals("transactions", late.get("source").asText());
+        assertEquals(0, late.get("partition").asInt());
+        assertEquals(first.body().get("first_offset").asLong(), late.get("seq").asLong(), "the event's log offset");
+        assertEquals(firstLateTime, late.get("event_time").asLong());
+        assertEquals(T0, late.get("accept_time").asLong());
+        assertTrue(late.get("detail").isTextual(), late.toString());
+        assertTrue(late.get("payload").asText().contains("d1"), late.toString());
+        assertTrue(all.body().get("next_before").isNull(), "one page holds them all");
+
+        Resp onlyLate = get("/v1/dead-letters?reason=LATE&source=transactions", true);
+        assertEquals(2, onlyLate.body().get("dead_letters").size(), onlyLate.body().toString());
+        Resp newestLate = get("/v1/dead-letters?reason=LATE&limit=1", true);
+        JsonNode page = newestLate.body().get("dead_letters");
+        assertEquals(1, page.size(), newestLate.body().toString());
+        assertEquals(second.body().get("first_offset").asLong(), page.get(0).get("seq").asLong());
+        assertEquals(secondLateTime, page.get(0).get("event_time").asLong());
+        long next = newestLate.body().get("next_before").asLong();
+        assertEquals(page.get(0).get("id").asLong(), next);
+        Resp olderLate = get("/v1/dead-letters?reason=LATE&limit=1&before=" + next, true);
+        assertEquals(firstLateTime, olderLate.body().get("dead_letters").get(0).get("event_time").asLong(), olderLate.body().toString());
+        assertEquals(0, get("/v1/dead-letters?source=nope", true).body().get("dead_letters").size());
+
+        for (String bad : new String[] {"limit=0", "limit=x", "limit=1001", "before=-1", "before=x", "reason="}) {
+            Resp r = get("/v1/dead-letters?" + bad, true);
+            assertEquals(400, r.status(), bad + ": " + r.body());
+            assertEquals("application/problem+json", r.contentType(), bad);
+        }
     }
 
     @Test
@@ -228,6 +304,7 @@ class EmbeddedServerE2ETest {
                 .header("Authorization", "Bearer nope").POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, wrong.statusCode());
+        assertTrue(get("/metrics").body().asText().contains("freshet_ingest_rejected_requests_total{reason=\"unauthorized\"} 2.0"));
         assertEquals(200, get("/health").status());
         assertEquals(200, get("/ready").status());
     }
@@ -311,9 +388,12 @@ class EmbeddedServerE2ETest {
     void badInputGetsAClearErrorAndLosesNothing(String name, String path, String contentType, String body, int status) throws Exception {
         Resp before = ingest(txn("keep", 3, "USD", T0 - 50));
         assertEquals(200, before.status());
+        double rejectedBefore = rejectedIngestRequests();
         Resp r = post(path, contentType, body, true);
         assertEquals(status, r.status(), name + ": " + r.body());
         assertEquals("application/problem+json", r.contentType(), name);
+        assertEquals(rejectedBefore + (path.startsWith("/v1/sources/") ? 1 : 0), rejectedIngestRequests(),
+                name + ": every refused ingest request is counted in freshet_ingest_rejected_requests_total");
         assertTrue(r.body().get("detail").asText().length() > 5, name + ": says what is wrong: " + r.body());
         clock.advance(1);
         assertEquals(1, value(features("keep"), "card_txn:txn_count_lifetime").asInt(), "server up, accepted event kept");

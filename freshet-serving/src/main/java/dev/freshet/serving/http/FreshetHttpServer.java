@@ -15,7 +15,11 @@ import dev.freshet.serving.ingest.EventParser;
 import dev.freshet.serving.ingest.MalformedRequestException;
 import dev.freshet.serving.ingest.RejectedEvent;
 import dev.freshet.serving.ingest.TooManyEventsException;
+import dev.freshet.storage.DeadLetterQuery;
+import dev.freshet.storage.DeadLetterRecord;
+import dev.freshet.storage.StoredDeadLetter;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -64,11 +68,21 @@ public final class FreshetHttpServer implements AutoCloseable {
      * meter used to recompute all of them (each a full engine stats snapshot: view locks, log size).
      */
     private volatile Map<String, Double> gauges;
+    /** The engine's dropped events (source → reason → count) as of the latest /metrics scrape. */
+    private volatile Map<String, Map<String, Long>> drops;
     private final Timer servingLatency;
     private final Timer ingestLatency;
+    private final Timer ingestAppliedLatency;
     private final byte[] token;
     private final TrainingSetJobs trainingSets;
     private final int eventLoops;
+
+    private static final String REJECTED_REQUESTS = "freshet_ingest_rejected_requests_total";
+    /** Reasons of {@value #REJECTED_REQUESTS}: every ingest request not answered 200 is counted under one. */
+    static final List<String> REJECT_REASONS = List.of("unauthorized", "body_too_large", "unknown_source", "batch_source",
+            "unsupported_media_type", "malformed", "too_many_events", "no_events", "all_invalid", "overloaded", "unavailable",
+            "error");
+    static final int MAX_DEAD_LETTERS = 1000;
 
     private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock,
                               TrainingSetJobs trainingSets) {
@@ -86,11 +100,24 @@ public final class FreshetHttpServer implements AutoCloseable {
         this.servingLatency = Timer.builder("freshet_serving_latency").description("feature request latency")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(1)).register(metrics);
-        this.ingestLatency = Timer.builder("freshet_ingest_latency").description("ingest request latency until durable")
+        this.ingestLatency = Timer.builder("freshet_ingest_latency")
+                .description("ingest request latency until the events are durable (every accepted request)")
                 .publishPercentileHistogram().register(metrics);
+        this.ingestAppliedLatency = Timer.builder("freshet_ingest_applied_latency")
+                .description("ingest request latency until the events are visible to reads (?wait=applied requests)")
+                .publishPercentileHistogram().register(metrics);
+        for (String reason : REJECT_REASONS) {
+            metrics.counter(REJECTED_REQUESTS, "reason", reason); // every reason exported from the start, at 0
+        }
         this.gauges = engine.gauges();
         gauges.keySet().forEach(name ->
                 Gauge.builder("freshet_" + name, this, s -> s.gauges.getOrDefault(name, Double.NaN)).register(metrics));
+        this.drops = engine.droppedEvents();
+        drops.forEach((source, reasons) -> reasons.keySet().forEach(reason ->
+                FunctionCounter.builder("freshet_dropped_events", this,
+                                s -> s.drops.getOrDefault(source, Map.of()).getOrDefault(reason, 0L))
+                        .description("events accepted into the log but dropped by the engine (kept as dead letters)")
+                        .tag("source", source).tag("reason", reason).register(metrics)));
         int loops = options.effectiveEventLoops();
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         // One HTTP server per event loop, all on one port, deployed as one verticle deployment:
@@ -181,19 +208,25 @@ public final class FreshetHttpServer implements AutoCloseable {
         });
         r.get("/metrics").handler(ctx -> {
             gauges = engine.gauges();
+            drops = engine.droppedEvents();
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
         });
         // authorized before the body is read: a client without the token gets 401, not a buffered body or a 413
-        r.post("/v1/sources/:source/events").handler(this::authorize).handler(body).handler(this::ingest);
+        r.post("/v1/sources/:source/events").handler(ctx -> authorize(ctx, true)).handler(body).handler(this::ingest)
+                .failureHandler(ctx -> { // e.g. 413 from BodyBytes; the router's failure handler answers
+                    countRejected(ctx.statusCode() == 413 ? "body_too_large" : "error");
+                    ctx.next();
+                });
         r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false));
         r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true));
         if (trainingSets != null) {
-            r.post("/v1/training-sets").handler(this::authorize).handler(body).handler(this::submitTrainingSet);
-            r.get("/v1/training-sets/:id").handler(this::authorize).handler(this::trainingSetStatus);
+            r.post("/v1/training-sets").handler(ctx -> authorize(ctx, false)).handler(body).handler(this::submitTrainingSet);
+            r.get("/v1/training-sets/:id").handler(ctx -> authorize(ctx, false)).handler(this::trainingSetStatus);
         }
+        r.get("/v1/dead-letters").handler(ctx -> authorize(ctx, false)).handler(this::deadLetters);
         r.route().last().handler(ctx -> Problems.send(ctx, 404, Problems.title(404),
                 "no endpoint " + ctx.request().method() + " " + ctx.request().path()
-                        + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, POST /v1/training-sets, GET /health, /ready, /metrics",
+                        + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, POST /v1/training-sets, GET /v1/dead-letters, GET /health, /ready, /metrics",
                 null));
         r.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -207,12 +240,16 @@ public final class FreshetHttpServer implements AutoCloseable {
         return r;
     }
 
-    private void authorize(RoutingContext ctx) {
+    /** Requires the bearer token if one is configured; {@code ingest}: a refusal also counts as a rejected ingest request. */
+    private void authorize(RoutingContext ctx, boolean ingest) {
         if (token != null) {
             String h = ctx.request().getHeader("Authorization");
             if (h == null || !bearerMatches(h)) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"freshet\"");
                 metrics.counter("freshet_http_unauthorized_total").increment();
+                if (ingest) {
+                    countRejected("unauthorized");
+                }
                 Problems.send(ctx, 401, Problems.title(401), h == null ? "missing Authorization: Bearer <token>" : "invalid bearer token", null);
                 return;
             }
@@ -237,19 +274,19 @@ public final class FreshetHttpServer implements AutoCloseable {
         String source = ctx.pathParam("source");
         SourceSpec spec = repo.source(source).orElse(null);
         if (spec == null) {
-            Problems.send(ctx, 404, Problems.title(404), "unknown source '" + source + "'; sources: "
-                    + repo.sources().stream().map(SourceSpec::name).toList(), null);
+            rejectIngest(ctx, 404, "unknown_source", "unknown source '" + source + "'; sources: "
+                    + repo.sources().stream().map(SourceSpec::name).toList());
             return;
         }
         if (spec.sourceKind() != SourceKind.STREAM) {
-            Problems.send(ctx, 400, Problems.title(400), "source '" + source + "' is a batch source; load it with `freshet materialize`", null);
+            rejectIngest(ctx, 400, "batch_source", "source '" + source + "' is a batch source; load it with `freshet materialize`");
             return;
         }
         String type = ctx.request().getHeader("Content-Type");
         String mime = type == null ? "" : (type.indexOf(';') < 0 ? type : type.substring(0, type.indexOf(';'))).trim().toLowerCase(Locale.ROOT);
         if (!mime.equals("application/json") && !mime.equals("application/x-ndjson") && !mime.equals("application/jsonl")) {
-            Problems.send(ctx, 415, Problems.title(415), "Content-Type must be application/json (an array of events) or "
-                    + "application/x-ndjson (one event per line), got '" + (type == null ? "" : type) + "'", null);
+            rejectIngest(ctx, 415, "unsupported_media_type", "Content-Type must be application/json (an array of events) or "
+                    + "application/x-ndjson (one event per line), got '" + (type == null ? "" : type) + "'");
             return;
         }
         byte[] body = BodyBytes.of(ctx);
@@ -259,18 +296,17 @@ public final class FreshetHttpServer implements AutoCloseable {
         try {
             result = parser.parse(body, batch, options.maxEventsPerRequest());
         } catch (MalformedRequestException e) {
-            metrics.counter("freshet_ingest_rejected_requests_total", "reason", "malformed").increment();
-            Problems.send(ctx, 400, Problems.title(400), e.getMessage() + " (line " + e.line() + ", column " + e.column() + ")", null);
+            rejectIngest(ctx, 400, "malformed", e.getMessage() + " (line " + e.line() + ", column " + e.column() + ")");
             return;
         } catch (TooManyEventsException e) {
-            metrics.counter("freshet_ingest_rejected_requests_total", "reason", "too_many_events").increment();
-            Problems.send(ctx, 413, Problems.title(413), e.getMessage(), null);
+            rejectIngest(ctx, 413, "too_many_events", e.getMessage());
             return;
         }
         for (RejectedEvent rej : result.rejected()) {
             metrics.counter("freshet_ingest_rejected_events_total", "source", source, "reason", reasonTag(rej.reason())).increment();
         }
         if (batch.size() == 0) {
+            countRejected(result.events() == 0 ? "no_events" : "all_invalid");
             ObjectNode p = report(result, -1, -1, false);
             p.put("type", "about:blank").put("title", "Bad Request").put("status", 400)
                     .put("detail", result.events() == 0 ? "no events in the request" : "every event was rejected; see 'rejected'")
@@ -284,29 +320,127 @@ public final class FreshetHttpServer implements AutoCloseable {
             if (err != null) {
                 Throwable cause = err.getCause() != null ? err.getCause() : err;
                 if (engine.isOverload(cause)) {
-                    metrics.counter("freshet_ingest_rejected_requests_total", "reason", "overloaded").increment();
                     ctx.response().putHeader("Retry-After", "1");
-                    Problems.send(ctx, 429, Problems.title(429), "ingest queue is full; retry after 1 s: " + cause.getMessage(), null);
+                    rejectIngest(ctx, 429, "overloaded", "ingest queue is full; retry after 1 s: " + cause.getMessage());
                 } else {
-                    Problems.send(ctx, 503, Problems.title(503), "could not make the events durable: " + cause.getMessage(), null);
+                    rejectIngest(ctx, 503, "unavailable", "could not make the events durable: " + cause.getMessage());
                 }
                 return;
             }
             metrics.counter("freshet_ingest_events_total", "source", source).increment(batch.size());
+            ingestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (!waitApplied) {
-                ingestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 json(ctx, 200, report(result, range[0], range[1], false).toString());
                 return;
             }
             engine.awaitApplied(source, range[1]).whenComplete((ok, err2) -> context.runOnContext(v2 -> {
-                ingestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                ingestAppliedLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (err2 != null) {
-                    Problems.send(ctx, 503, Problems.title(503), "events are durable but not yet applied: " + err2.getMessage(), null);
+                    rejectIngest(ctx, 503, "unavailable", "events are durable but not yet applied: " + err2.getMessage());
                 } else {
                     json(ctx, 200, report(result, range[0], range[1], true).toString());
                 }
             }));
         }));
+    }
+
+    private void countRejected(String reason) {
+        metrics.counter(REJECTED_REQUESTS, "reason", reason).increment();
+    }
+
+    /** Answers an ingest request with a problem document and counts it under {@code reason}. */
+    private void rejectIngest(RoutingContext ctx, int status, String reason, String detail) {
+        countRejected(reason);
+        Problems.send(ctx, status, Problems.title(status), detail, null);
+    }
+
+    /**
+     * {@code GET /v1/dead-letters?source=&reason=&limit=&before=}: stored dead letters, newest first.
+     * The store is read off the event loop.
+     */
+    private void deadLetters(RoutingContext ctx) {
+        DeadLetterQuery query;
+        try {
+            query = deadLetterQuery(ctx);
+        } catch (IllegalArgumentException e) {
+            Problems.send(ctx, 400, Problems.title(400), e.getMessage(), null);
+            return;
+        }
+        vertx.executeBlocking(() -> engine.deadLetters(query)).onComplete(ar -> {
+            if (ar.failed()) {
+                Problems.send(ctx, 503, Problems.title(503), "could not read the dead letters: " + ar.cause().getMessage(), null);
+                return;
+            }
+            ObjectNode o = Problems.JSON.createObjectNode();
+            ArrayNode list = o.putArray("dead_letters");
+            for (StoredDeadLetter stored : ar.result()) {
+                DeadLetterRecord d = stored.letter();
+                ObjectNode e = list.addObject();
+                e.put("id", stored.id()).put("source", d.source()).put("partition", d.partition());
+                if (d.seq() >= 0) {
+                    e.put("seq", d.seq());
+                } else {
+                    e.putNull("seq");
+                }
+                if (d.eventTime() != Long.MIN_VALUE) {
+                    e.put("event_time", d.eventTime());
+                } else {
+                    e.putNull("event_time");
+                }
+                e.put("accept_time", d.acceptTime()).put("reason", d.reason()).put("detail", d.detail()).put("payload", d.payload());
+            }
+            List<StoredDeadLetter> page = ar.result();
+            if (!page.isEmpty() && page.size() == query.limit()) {
+                o.put("next_before", page.getLast().id());
+            } else {
+                o.putNull("next_before");
+            }
+            json(ctx, 200, o.toString());
+        });
+    }
+
+    private static DeadLetterQuery deadLetterQuery(RoutingContext ctx) {
+        String limit = ctx.request().getParam("limit");
+        int n = 100;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > MAX_DEAD_LETTERS) {
+                throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_DEAD_LETTERS + ", got '" + limit + "'");
+            }
+        }
+        DeadLetterQuery q = DeadLetterQuery.newest(n);
+        String before = ctx.request().getParam("before");
+        if (before != null) {
+            long id;
+            try {
+                id = Long.parseLong(before.trim());
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (id < 0) {
+                throw new IllegalArgumentException("before must be a dead-letter id (an integer >= 0), got '" + before + "'");
+            }
+            q = q.before(id);
+        }
+        String source = ctx.request().getParam("source");
+        if (source != null) {
+            if (source.isBlank()) {
+                throw new IllegalArgumentException("source must not be empty");
+            }
+            q = q.withSource(source);
+        }
+        String reason = ctx.request().getParam("reason");
+        if (reason != null) {
+            if (reason.isBlank()) {
+                throw new IllegalArgumentException("reason must not be empty");
+            }
+            q = q.withReason(reason.trim().toUpperCase(Locale.ROOT));
+        }
+        return q;
     }
 
     private static String reasonTag(String reason) {

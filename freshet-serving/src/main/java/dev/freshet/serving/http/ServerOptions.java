@@ -3,7 +3,7 @@ package dev.freshet.serving.http;
 /**
  * HTTP limits and security.
  *
- * @param port             listen port (0 = any free port)
+ * @param port             listen port, 0 to 65535 (0 = any free port)
  * @param bearerToken      if not null, write and admin endpoints need {@code Authorization: Bearer <token>}
  * @param maxBodyBytes     larger bodies are refused with 413
  * @param maxEventsPerRequest ingest requests with more events are refused with 413
@@ -13,6 +13,9 @@ package dev.freshet.serving.http;
 public record ServerOptions(int port, String bearerToken, int maxBodyBytes, int maxEventsPerRequest, int maxEntities,
                             int eventLoops) {
     public ServerOptions {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 (any free port) and 65535, got " + port);
+        }
         if (bearerToken != null && (bearerToken.isEmpty() || !bearerToken.chars().allMatch(c -> c > 0x20 && c < 0x7F))) {
             throw new IllegalArgumentException("the bearer token must be printable ASCII without spaces (RFC 6750),"
                     + " at least one character");

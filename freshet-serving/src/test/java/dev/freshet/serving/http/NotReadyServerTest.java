@@ -2,6 +2,7 @@ package dev.freshet.serving.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.aggregation.FeatureVector;
 import dev.freshet.aggregation.plan.CompiledView;
@@ -9,6 +10,8 @@ import dev.freshet.engine.EventBatch;
 import dev.freshet.engine.StreamingViews;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.yaml.RepositoryLoader;
+import dev.freshet.storage.DeadLetterQuery;
+import dev.freshet.storage.StoredDeadLetter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,6 +71,16 @@ class NotReadyServerTest {
         }
 
         @Override
+        public Map<String, Map<String, Long>> droppedEvents() {
+            return Map.of("transactions", Map.of("LATE", 0L, "TOO_FAR_IN_FUTURE", 0L));
+        }
+
+        @Override
+        public List<StoredDeadLetter> deadLetters(DeadLetterQuery query) {
+            return List.of();
+        }
+
+        @Override
         public boolean isOverload(Throwable e) {
             return false;
         }
@@ -86,6 +99,9 @@ class NotReadyServerTest {
                             "[{\"card_id\":\"c\",\"merchant_id\":\"m\",\"amount\":1,\"currency\":\"USD\",\"lat\":1,\"lon\":1,\"event_time\":1}]"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, ingest.statusCode(), ingest.body());
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("freshet_ingest_rejected_requests_total{reason=\"unavailable\"} 1.0"), metrics);
+            assertTrue(metrics.contains("freshet_dropped_events_total{reason=\"TOO_FAR_IN_FUTURE\",source=\"transactions\"} 0.0"), metrics);
             for (String[] req : new String[][] {
                     {"/v1/features", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[{\"card_id\":\"c\"}]}"},
                     {"/get-online-features", "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":{\"card_id\":[\"c\"]}}"}}) {
@@ -104,5 +120,13 @@ class NotReadyServerTest {
         assertThrows(IllegalArgumentException.class, () -> ServerOptions.defaults(0).withBearerToken("two words"));
         assertThrows(IllegalArgumentException.class, () -> ServerOptions.defaults(0).withBearerToken(""));
         assertEquals("abc-._~+/=", ServerOptions.defaults(0).withBearerToken("abc-._~+/=").bearerToken());
+    }
+
+    @Test
+    void thePortMustBeATcpPort() {
+        assertThrows(IllegalArgumentException.class, () -> ServerOptions.defaults(-5));
+        assertThrows(IllegalArgumentException.class, () -> ServerOptions.defaults(65536));
+        assertEquals(65535, ServerOptions.defaults(65535).port());
+        assertEquals(0, ServerOptions.defaults(0).port());
     }
 }
