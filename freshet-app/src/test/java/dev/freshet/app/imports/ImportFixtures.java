@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.freshet.app.Main;
+import dev.freshet.app.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
-import picocli.CommandLine;
 
 /** A repository with every field type, generated events, the three input formats, and the CLI. */
 final class ImportFixtures {
@@ -85,13 +83,8 @@ final class ImportFixtures {
     }
 
     static Run run(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        CliRun r = CliRun.of(args);
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     static Run ingest(Path repo, Path data, Path file, String... more) {

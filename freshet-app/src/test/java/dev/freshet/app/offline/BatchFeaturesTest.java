@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freshet.app.Main;
+import dev.freshet.app.CliRun;
 import dev.freshet.app.server.ServeCommand;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.yaml.RepositoryLoader;
 import dev.freshet.serving.http.ServerOptions;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import dev.freshet.testkit.ManualClock;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,12 +45,8 @@ class BatchFeaturesTest {
     }
 
     static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
+        CliRun r = CliRun.of(args);
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.freshet.app.Main;
+import dev.freshet.app.CliRun;
 import dev.freshet.app.demo.TransactionGenerator;
 import dev.freshet.engine.EventBatch;
 import dev.freshet.engine.embedded.RowCodec;
@@ -17,8 +17,6 @@ import dev.freshet.serving.ingest.EventParser;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import dev.freshet.testkit.ManualClock;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +32,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Operations of the embedded server: drop and rejection metrics, readiness during replay, CLI errors. */
 class ServeOperationsTest {
@@ -178,13 +175,8 @@ class ServeOperationsTest {
     }
 
     static Run cli(String... args) {
-        CommandLine cl = Main.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        CliRun r = CliRun.of(args);
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     /** A second server on a data directory in use: a clear message, not a Java stack trace. */
