@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -129,6 +130,8 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Bytes of the records of the {@link #queued} batches (bounded by {@link EngineOptions#maxQueuedBytes()}). */
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final Thread engineThread;
     private final ExecutorService checkpointer;
     private final CompletableFuture<Void> readyFuture = new CompletableFuture<>();
@@ -168,7 +171,7 @@ public final class EmbeddedEngine implements AutoCloseable {
      * monotonic stamps for the freshness metric only, never semantic times.
      */
     record Delivery(SourceRuntime source, long firstOffset, List<byte[]> records, EventBatch rows,
-                    SourceRuntime.InFlight ticket, long acceptNanos, long loggedNanos) {
+                    SourceRuntime.InFlight ticket, long acceptNanos, long loggedNanos, long bytes) {
     }
 
     /**
@@ -316,15 +319,24 @@ public final class EmbeddedEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(new IngestReceipt(source, log.endOffset(source), 0, clock.millis()));
         }
         List<byte[]> records = RowCodec.encodeBatch(events, 0, 0);
-        int waiting = queued.incrementAndGet();
-        if (waiting > options.maxQueuedBatches()) {
-            queued.decrementAndGet();
-            return CompletableFuture.failedFuture(new LogOverloadedException("the engine has " + options.maxQueuedBatches()
-                    + " batches waiting to be applied; retry later"));
+        long bytes = 0;
+        for (byte[] r : records) {
+            bytes += r.length;
         }
+        int waiting = queued.incrementAndGet();
+        long waitingBytes = queuedBytes.addAndGet(bytes);
+        // one batch larger than the byte bound alone is still taken: it could never be, otherwise
+        if (waiting > options.maxQueuedBatches() || (waitingBytes > options.maxQueuedBytes() && waiting > 1)) {
+            queued.decrementAndGet();
+            queuedBytes.addAndGet(-bytes);
+            return CompletableFuture.failedFuture(new LogOverloadedException("the engine has " + (waiting - 1) + " batches ("
+                    + (waitingBytes - bytes) + " bytes) waiting to be applied (limits " + options.maxQueuedBatches() + " batches, "
+                    + options.maxQueuedBytes() + " bytes); retry later"));
+        }
+        long reserved = bytes;
         refused = refusal(); // close() waits for queued == 0: re-check after reserving
         if (refused != null) {
-            releaseQueued();
+            releaseQueued(reserved);
             return CompletableFuture.failedFuture(refused);
         }
         boolean handOff = waiting <= HAND_OFF_MAX_QUEUED;
@@ -351,11 +363,11 @@ public final class EmbeddedEngine implements AutoCloseable {
                 // written (not yet fsynced): the engine may apply it now; the caller hears once durable
                 appended = log.append(source, records, r -> {
                     delivered.set(true);
-                    inbox.add(new Delivery(s, r.firstOffset(), records, handedOff, t, acceptNanos, System.nanoTime()));
+                    inbox.add(new Delivery(s, r.firstOffset(), records, handedOff, t, acceptNanos, System.nanoTime(), reserved));
                 });
             } catch (RuntimeException e) {
                 s.inFlight.removeLastOccurrence(ticket);
-                releaseQueued();
+                releaseQueued(reserved);
                 throw e;
             }
         } finally {
@@ -366,7 +378,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             if (e != null) {
                 if (!delivered.get()) { // else the engine applies it and releases its place
                     s.finishInFlight(ticket);
-                    releaseQueued();
+                    releaseQueued(reserved);
                 }
                 result.completeExceptionally(unwrap(e));
             } else {
@@ -390,7 +402,8 @@ public final class EmbeddedEngine implements AutoCloseable {
         return null;
     }
 
-    private void releaseQueued() {
+    private void releaseQueued(long bytes) {
+        queuedBytes.addAndGet(-bytes);
         queued.decrementAndGet();
         inbox.add(WAKE); // close() may be waiting for queued == 0
     }
@@ -882,6 +895,7 @@ public final class EmbeddedEngine implements AutoCloseable {
                 s.liveAcceptNanos = SourceRuntime.NO_LIVE_BATCH;
             }
             s.finishInFlight(next.ticket());
+            queuedBytes.addAndGet(-next.bytes());
             queued.decrementAndGet();
             lastApplyLag = clock.millis() - next.ticket().acceptTime;
             published.add(next);

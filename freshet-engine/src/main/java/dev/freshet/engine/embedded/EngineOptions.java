@@ -21,10 +21,13 @@ import java.util.Objects;
  *                            engine thread's pause, larger ones finish sooner
  * @param checkpointPartBytes a view image larger than this is stored as several checkpoint blobs
  *                            (cut at key boundaries), so no single array limits the state's size
+ * @param maxQueuedBytes      like {@code maxQueuedBatches}, in bytes of the waiting batches' log
+ *                            records: the count alone would let 4096 large batches (50,000 events
+ *                            each) hold gigabytes before any 429
  */
 public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, int expectedKeysPerView,
                             boolean checkpointOnClose, FreshnessListener freshness, int checkpointKeysPerStep,
-                            int checkpointPartBytes) {
+                            int checkpointPartBytes, long maxQueuedBytes) {
     public EngineOptions {
         Objects.requireNonNull(checkpointInterval, "checkpointInterval");
         Objects.requireNonNull(freshness, "freshness");
@@ -33,6 +36,9 @@ public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, i
         }
         if (maxQueuedBatches < 1) {
             throw new IllegalArgumentException("maxQueuedBatches must be >= 1: " + maxQueuedBatches);
+        }
+        if (maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("maxQueuedBytes must be >= 1: " + maxQueuedBytes);
         }
         if (checkpointPartBytes < 1024) {
             throw new IllegalArgumentException("checkpointPartBytes must be >= 1024: " + checkpointPartBytes);
@@ -48,43 +54,49 @@ public record EngineOptions(Duration checkpointInterval, int maxQueuedBatches, i
     /**
      * Checkpoint every 30 s encoding 256 keys per view per step (~1.5 ms for the fraud view) into
      * blobs of at most 16 MiB (smaller arrays: fewer full collections than one array per view), at
-     * most 4096 waiting batches, 1024 keys per view initially, checkpoint on close.
+     * most 4096 waiting batches and 256 MiB of their records, 1024 keys per view initially,
+     * checkpoint on close.
      */
     public static EngineOptions defaults() {
-        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true, FreshnessListener.NONE, 256, 16 << 20);
+        return new EngineOptions(Duration.ofSeconds(30), 4096, 1024, true, FreshnessListener.NONE, 256, 16 << 20, 256L << 20);
+    }
+
+    public EngineOptions withMaxQueuedBytes(long bytes) {
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness,
+                checkpointKeysPerStep, checkpointPartBytes, bytes);
     }
 
     public EngineOptions withCheckpointInterval(Duration interval) {
         return new EngineOptions(interval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness, checkpointKeysPerStep,
-                checkpointPartBytes);
+                checkpointPartBytes, maxQueuedBytes);
     }
 
     public EngineOptions withMaxQueuedBatches(int batches) {
         return new EngineOptions(checkpointInterval, batches, expectedKeysPerView, checkpointOnClose, freshness, checkpointKeysPerStep,
-                checkpointPartBytes);
+                checkpointPartBytes, maxQueuedBytes);
     }
 
     public EngineOptions withExpectedKeysPerView(int keys) {
         return new EngineOptions(checkpointInterval, maxQueuedBatches, keys, checkpointOnClose, freshness, checkpointKeysPerStep,
-                checkpointPartBytes);
+                checkpointPartBytes, maxQueuedBytes);
     }
 
     public EngineOptions withCheckpointOnClose(boolean enabled) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, enabled, freshness, checkpointKeysPerStep, checkpointPartBytes);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, enabled, freshness, checkpointKeysPerStep, checkpointPartBytes, maxQueuedBytes);
     }
 
     /** Reports when events become visible, for freshness metrics. */
     public EngineOptions withFreshnessListener(FreshnessListener listener) {
         return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, listener, checkpointKeysPerStep,
-                checkpointPartBytes);
+                checkpointPartBytes, maxQueuedBytes);
     }
 
     public EngineOptions withCheckpointKeysPerStep(int keys) {
-        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness, keys, checkpointPartBytes);
+        return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness, keys, checkpointPartBytes, maxQueuedBytes);
     }
 
     public EngineOptions withCheckpointPartBytes(int bytes) {
         return new EngineOptions(checkpointInterval, maxQueuedBatches, expectedKeysPerView, checkpointOnClose, freshness,
-                checkpointKeysPerStep, bytes);
+                checkpointKeysPerStep, bytes, maxQueuedBytes);
     }
 }

@@ -328,6 +328,29 @@ class EmbeddedEngineTest {
     }
 
     @Test
+    void appendsAreRefusedWhileTheWaitingBatchesHoldTooManyBytes() {
+        ManualClock clock = new ManualClock(T0);
+        EngineOptions tiny = EngineOptions.defaults().withMaxQueuedBytes(1); // one batch at a time, whatever its size
+        try (MemoryStorage storage = new MemoryStorage();
+             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, tiny, clock)) {
+            IngestReceipt first;
+            try (var _ = engine.pauseEngineThread()) {
+                first = engine.append(SOURCE, batch(List.of(event("c1", T0 - 1, 1L), event("c1", T0 - 1, 2L)))).join();
+                CompletableFuture<IngestReceipt> second = engine.append(SOURCE, batch(List.of(event("c1", T0 - 1, 3L))));
+                CompletionException e = assertThrows(CompletionException.class, second::join);
+                assertInstanceOf(LogOverloadedException.class, e.getCause());
+                assertTrue(e.getCause().getMessage().contains("bytes"), e.getCause().getMessage());
+                assertEquals(1, engine.stats().queuedBatches());
+                assertEquals(2, storage.eventLog().endOffset(SOURCE), "nothing of the refused batch was written");
+            }
+            engine.awaitApplied(SOURCE, first.endOffset()).join();
+            assertEquals(0, engine.stats().queuedBatches());
+            appendApplied(engine, List.of(event("c1", T0 - 1, 4L))); // its bytes were given back
+            assertEquals(7, read(engine, "c1", "qty_lifetime", T0));
+        }
+    }
+
+    @Test
     void overloadOfTheLogItselfPassesThroughAndLeavesNothingInFlight() {
         ManualClock clock = new ManualClock(T0);
         ScriptedStorage storage = new ScriptedStorage();
