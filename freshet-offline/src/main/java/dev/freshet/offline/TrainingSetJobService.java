@@ -124,9 +124,14 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
         return new Submitted(id, render(job));
     }
 
+    /** A JSON null for an optional member means it is absent, as on /v1/features. */
+    private static JsonNode absentIfNull(JsonNode n) {
+        return n == null || n.isNull() ? null : n;
+    }
+
     private static FeatureSelection selection(JsonNode req) {
-        JsonNode service = req.get("feature_service");
-        JsonNode features = req.get("features");
+        JsonNode service = absentIfNull(req.get("feature_service"));
+        JsonNode features = absentIfNull(req.get("features"));
         if ((service == null) == (features == null)) {
             throw new RequestException(400, "give either 'feature_service' or 'features'", "");
         }

@@ -40,7 +40,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port, 0 to 65535 (0 = any free port; default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--token", description = "Require 'Authorization: Bearer <token>' on write endpoints (or set FRESHET_TOKEN).")
+    @Option(names = "--token", description = "Require 'Authorization: Bearer <token>' on write and admin endpoints: ingest, training sets, dead letters (or set FRESHET_TOKEN).")
     String token;
 
     @Option(names = "--fsync", defaultValue = "ALWAYS", description = "Log fsync policy: ALWAYS, INTERVAL or NEVER (default: ${DEFAULT-VALUE}; see docs/STORAGE.md).")

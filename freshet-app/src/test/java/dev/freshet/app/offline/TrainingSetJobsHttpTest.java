@@ -94,6 +94,13 @@ class TrainingSetJobsHttpTest {
     }
 
     @Test
+    void aJsonNullForTheUnusedSelectionMeansAbsent() throws Exception {
+        HttpResponse<String> r = post(request("\"features\":null,\"feature_service\":\"fraud_model_v1\""), true);
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals("SUCCEEDED", awaitDone(r.headers().firstValue("Location").orElseThrow()).get("state").asText());
+    }
+
+    @Test
     void withoutTheTokenNothingStarts() throws Exception {
         HttpResponse<String> r = post(request("\"feature_service\":\"fraud_model_v1\""), false);
         assertEquals(401, r.statusCode());

@@ -334,10 +334,10 @@ public final class FreshetHttpServer implements AutoCloseable {
                 return;
             }
             engine.awaitApplied(source, range[1]).whenComplete((ok, err2) -> context.runOnContext(v2 -> {
-                ingestAppliedLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (err2 != null) {
                     rejectIngest(ctx, 503, "unavailable", "events are durable but not yet applied: " + err2.getMessage());
                 } else {
+                    ingestAppliedLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS); // visible: successes only
                     json(ctx, 200, report(result, range[0], range[1], true).toString());
                 }
             }));
