@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -144,9 +145,9 @@ public final class TrainingSetBuilder {
         long replayed = 0;
         long applied = 0;
         long done = 0;
+        // DuckDB's appender belongs to the thread that made it: passes hand rows to this thread
+        BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(64);
         try (TrainingSetWriter writer = TrainingSetWriter.create(request.out(), first.columns(), outputs, tempDir, memoryLimit)) {
-            // DuckDB's appender belongs to the thread that made it: passes hand rows to this thread
-            BlockingQueue<Object[][]> queue = new ArrayBlockingQueue<>(64);
             Consumer<Object[][]> write = rows -> {
                 try {
                     queue.put(rows);
@@ -199,8 +200,8 @@ public final class TrainingSetBuilder {
             }
             writer.finish();
         } finally {
-            pool.shutdownNow();
-            first.close();
+            stopPasses(pool, queue);
+            first.close(); // only once no pass reads it any more: pass 0 reads this very connection
         }
         progress.rows(done, total);
         return new Result(request.out(), done, outputs.stream().map(OutputColumn::name).toList(), replayed, applied,
@@ -259,6 +260,23 @@ public final class TrainingSetBuilder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while building the training set", e);
+        }
+    }
+
+    /**
+     * Interrupts the passes and waits until they have ended, emptying the queue meanwhile (after a
+     * failure of the writer a pass may be blocked handing it rows, or its end mark), so the spine
+     * reader they share is never closed under one of them. Gives up after a minute.
+     */
+    private static void stopPasses(ExecutorService pool, BlockingQueue<Object[][]> queue) {
+        pool.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        try {
+            while (!pool.awaitTermination(10, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                queue.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
