@@ -96,8 +96,7 @@ public final class CheckpointBench {
     }
 
     private static double median(List<Map<String, Object>> runs, String figure) {
-        List<Double> v = runs.stream().map(m -> ((Number) m.get(figure)).doubleValue()).sorted().toList();
-        return v.get(v.size() / 2);
+        return Median.of(runs.stream().map(m -> ((Number) m.get(figure)).doubleValue()).toList());
     }
 
     private Map<String, Object> runOnce(SourceSpec source, int keysPerStep) {

@@ -101,8 +101,7 @@ public final class EngineBench {
                     (double) (heapAfter - heapBefore) / Math.max(1, keys(drivers))));
             last = drivers;
         }
-        List<Double> sorted = rates.stream().sorted().toList();
-        double median = sorted.get(sorted.size() / 2);
+        double median = Median.of(rates);
         long stateBytes = 0;
         long keys = keys(last);
         long applied = 0;

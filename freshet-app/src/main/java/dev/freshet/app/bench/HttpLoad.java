@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
@@ -70,11 +71,21 @@ public final class HttpLoad implements AutoCloseable {
         }
     }
 
+    /** A request written later than this after its due time counts as sent late. */
+    static final long LATE_NANOS = 1_000_000;
+
     /**
-     * Result of a run: latency histogram (microseconds), answered requests (any status, or failed),
-     * errors (non-200 answers, failures and requests never answered), elapsed seconds.
+     * Result of a run: latency histogram (microseconds), finished requests (answered with any
+     * status, failed, or never answered before the run gave up), errors (all of those but the 200
+     * answers), elapsed seconds, and — open loop — the requests written more than 1 ms after their
+     * due time ({@code lateSends}: no connection was free, or the sender woke late; their latency
+     * still counts from the due time, but the server was offered them late).
      */
-    public record Result(Histogram latencyMicros, long completed, long errors, double seconds) {
+    public record Result(Histogram latencyMicros, long completed, long errors, double seconds, long lateSends) {
+        public Result(Histogram latencyMicros, long completed, long errors, double seconds) {
+            this(latencyMicros, completed, errors, seconds, 0);
+        }
+
         /** Requests answered 200: a rejected request (429 when a queue is full, say) did no work. */
         public long ok() {
             return Math.max(0, completed - errors);
@@ -117,9 +128,10 @@ public final class HttpLoad implements AutoCloseable {
         FreeConnections free = new FreeConnections(new ConcurrentLinkedQueue<>(List.of(connections)));
         Queue<Connection> failedSends = new ConcurrentLinkedQueue<>();
         AtomicReference<Throwable> senderFailure = new AtomicReference<>();
+        AtomicLong lateSends = new AtomicLong();
         Thread sender = Thread.ofPlatform().name("load-sender").unstarted(() -> {
             try {
-                sendOnSchedule(requests, total, start, intervalNanos, free, failedSends);
+                sendOnSchedule(requests, total, start, intervalNanos, free, failedSends, lateSends);
             } catch (RuntimeException | Error e) {
                 senderFailure.set(e);
                 selector.wakeup();
@@ -148,7 +160,8 @@ public final class HttpLoad implements AutoCloseable {
             throw new IllegalStateException("the load generator's sender failed", senderFailure.get());
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Result(tally.latency, tally.completed, tally.errors + (total - tally.completed), elapsed);
+        long unanswered = total - tally.completed; // finished as errors, so ok() does not subtract them twice
+        return new Result(tally.latency, total, tally.errors + unanswered, elapsed, lateSends.get());
     }
 
     /**
@@ -156,7 +169,7 @@ public final class HttpLoad implements AutoCloseable {
      * connection, itself; a failed write hands the connection (still owned) to {@code failedSends}.
      */
     private void sendOnSchedule(Requests requests, long total, long start, long intervalNanos, FreeConnections free,
-                                Queue<Connection> failedSends) {
+                                Queue<Connection> failedSends, AtomicLong lateSends) {
         long next = 0;
         while (next < total && !Thread.currentThread().isInterrupted()) {
             long due = start + next * intervalNanos;
@@ -168,6 +181,9 @@ public final class HttpLoad implements AutoCloseable {
             Connection c = free.take(); // null if interrupted; the wait for a connection is charged from `due`
             if (c == null) {
                 continue;
+            }
+            if (System.nanoTime() - due > LATE_NANOS) {
+                lateSends.incrementAndGet();
             }
             try {
                 c.send(requests.get((int) next), due);
@@ -210,7 +226,7 @@ public final class HttpLoad implements AutoCloseable {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         abandonBusy();
-        return new Result(tally.latency, tally.completed, tally.errors + active, elapsed);
+        return new Result(tally.latency, tally.completed + active, tally.errors + active, elapsed);
     }
 
     /** Sends {@code request} on {@code c}; a failure to send counts as an answered error. */

@@ -209,8 +209,7 @@ public final class TrainingSetBench {
     }
 
     private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+        return Median.of(values);
     }
 
     private static double round3(double v) {
