@@ -91,9 +91,9 @@ public final class EngineBench {
         SourceDriver[] last = null;
         for (int r = 0; r < settings.runs(); r++) {
             long heapBefore = usedHeapAfterGc();
-            long t0 = System.nanoTime();
-            SourceDriver[] drivers = runOnce(views, source, parts, Integer.MAX_VALUE);
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            Run run = runOnce(views, source, parts, Integer.MAX_VALUE);
+            SourceDriver[] drivers = run.drivers();
+            double seconds = run.seconds();
             double rate = settings.events() / seconds;
             rates.add(rate);
             long heapAfter = usedHeapAfterGc();
@@ -175,7 +175,12 @@ public final class EngineBench {
         return parts;
     }
 
-    private SourceDriver[] runOnce(List<CompiledView> views, SourceSpec source, EventBatch[] parts, int limit)
+    /** A run's drivers (their state) and the seconds from starting the writer threads to the last one ending. */
+    private record Run(SourceDriver[] drivers, double seconds) {
+    }
+
+    /** Builds fresh state (not timed: the tables' arrays for every key), then applies the events on the writer threads (timed). */
+    private Run runOnce(List<CompiledView> views, SourceSpec source, EventBatch[] parts, int limit)
             throws InterruptedException {
         SourceDriver[] drivers = new SourceDriver[parts.length];
         CountDownLatch done = new CountDownLatch(parts.length);
@@ -190,7 +195,7 @@ public final class EngineBench {
             drivers[p] = driver;
             EventBatch batch = parts[p];
             int batchSize = settings.batch();
-            workers[p] = Thread.ofPlatform().name("engine-bench-" + p).start(() -> {
+            workers[p] = Thread.ofPlatform().name("engine-bench-" + p).unstarted(() -> {
                 int n = Math.min(limit / parts.length, batch.size());
                 if (batchSize <= 1) {
                     EventBatch.Cursor row = new EventBatch.Cursor();
@@ -213,11 +218,16 @@ public final class EngineBench {
                 done.countDown();
             });
         }
+        long t0 = System.nanoTime();
+        for (Thread w : workers) {
+            w.start();
+        }
         done.await();
+        double seconds = (System.nanoTime() - t0) / 1e9;
         for (Thread w : workers) {
             w.join();
         }
-        return drivers;
+        return new Run(drivers, seconds);
     }
 
     /** Reads one key per table so a broken run cannot report a number. */
