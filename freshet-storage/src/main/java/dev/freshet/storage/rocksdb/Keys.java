@@ -123,9 +123,14 @@ final class Keys {
     }
 
     static byte[] eventKey(String source, int partition, long seq) {
+        byte[] prefix = eventKeyPrefix(source);
+        return ByteBuffer.allocate(prefix.length + 12).put(prefix).putInt(partition).putLong(seq).array();
+    }
+
+    /** The first bytes of every deduplication key of {@code source} ({@code 'E'} · length · source). */
+    static byte[] eventKeyPrefix(String source) {
         byte[] s = shortString(source);
-        return ByteBuffer.allocate(3 + s.length + 12).put(BY_EVENT).putShort((short) s.length).put(s)
-                .putInt(partition).putLong(seq).array();
+        return ByteBuffer.allocate(3 + s.length).put(BY_EVENT).putShort((short) s.length).put(s).array();
     }
 
     static byte[] countKey(String reason) {

@@ -7,7 +7,6 @@ import dev.freshet.storage.StorageException;
 import dev.freshet.storage.StoredDeadLetter;
 import dev.freshet.storage.internal.Checks;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,11 +189,11 @@ final class RocksDbDeadLetterStore implements DeadLetterStore {
     @Override
     public synchronized long removeReplayable(String source) {
         checkOpen();
-        byte[] full = Keys.eventKey(source, 0, 0);
-        byte[] prefix = Arrays.copyOf(full, full.length - 12); // 'E' · length · source
+        byte[] prefix = Keys.eventKeyPrefix(source);
         Map<String, Long> removed = new TreeMap<>();
+        Map<String, Long> left = new TreeMap<>(); // the counts of the reasons touched, after the removal
         try (Guard.Access _ = guard.enter(); WriteBatch batch = new WriteBatch(); RocksIterator it = db.newIterator(cf)) {
-            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && it.key().length == full.length; it.next()) {
+            for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
                 long id = Keys.int64(it.value());
                 byte[] value = db.get(cf, Keys.letterKey(id));
                 if (value == null) {
@@ -208,9 +207,10 @@ final class RocksDbDeadLetterStore implements DeadLetterStore {
             }
             it.status();
             for (Map.Entry<String, Long> e : removed.entrySet()) {
-                long left = counts.getOrDefault(e.getKey(), 0L) - e.getValue();
-                if (left > 0) {
-                    batch.put(cf, Keys.countKey(e.getKey()), Keys.int64(left));
+                long n = counts.getOrDefault(e.getKey(), 0L) - e.getValue();
+                left.put(e.getKey(), n);
+                if (n > 0) {
+                    batch.put(cf, Keys.countKey(e.getKey()), Keys.int64(n));
                 } else {
                     batch.delete(cf, Keys.countKey(e.getKey()));
                 }
@@ -221,12 +221,15 @@ final class RocksDbDeadLetterStore implements DeadLetterStore {
         } catch (RocksDBException e) {
             throw new StorageException("removing dead letters of " + source + " failed: " + e.getMessage(), e);
         }
-        long n = 0;
-        for (Map.Entry<String, Long> e : removed.entrySet()) {
-            counts.computeIfPresent(e.getKey(), (r, c) -> c - e.getValue() > 0 ? c - e.getValue() : null);
-            total -= e.getValue();
-            n += e.getValue();
-        }
+        left.forEach((reason, n) -> {
+            if (n > 0) {
+                counts.put(reason, n);
+            } else {
+                counts.remove(reason);
+            }
+        });
+        long n = removed.values().stream().mapToLong(Long::longValue).sum();
+        total -= n;
         return n;
     }
 
