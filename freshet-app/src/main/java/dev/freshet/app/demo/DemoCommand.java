@@ -69,8 +69,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (cards < 1) {
             throw new ParameterException(spec.commandLine(), "bad --cards " + cards + ": 1 or more");
         }
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "bad --port " + port + ": 0 (any free port) to 65535");
+        ServerOptions options;
+        try {
+            options = ServerOptions.defaults(port);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "bad --port: " + e.getMessage());
         }
         FeatureRepository r = RepositoryOptions.loadOrReport(repo, spec.commandLine().getErr());
         if (r == null) {
@@ -80,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (GracefulShutdown shutdown = GracefulShutdown.install(Duration.ofMinutes(1))) {
             // a temporary directory unless --data names one to keep (a null resource is not closed)
             try (FileTrees.TempDir temp = data == null ? FileTrees.tempDir("freshet-demo-") : null;
-                 ServeCommand.Running server = startOnFreePort(r, temp == null ? data : temp.path())) {
+                 ServeCommand.Running server = startOnFreePort(r, temp == null ? data : temp.path(), options)) {
                 String base = "http://localhost:" + server.port();
                 out.printf("Freshet demo: serving %s at %s (data: %s%s)%n", repo, base, server.storage().dataDir(),
                         temp == null ? "" : ", removed at exit; --data DIR keeps it");
@@ -103,9 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
      * Starts on --port, or on any free port when that one is taken (the URL is printed either way).
      * Any other failure (a locked data directory, a failed recovery) is not retried.
      */
-    private ServeCommand.Running startOnFreePort(FeatureRepository r, Path dir) {
+    private ServeCommand.Running startOnFreePort(FeatureRepository r, Path dir, ServerOptions options) {
         try {
-            return ServeCommand.Running.start(r, dir, ServerOptions.defaults(port), FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
+            return ServeCommand.Running.start(r, dir, options, FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
         } catch (RuntimeException e) {
             if (port == 0 || !bindFailed(e)) {
                 throw e;

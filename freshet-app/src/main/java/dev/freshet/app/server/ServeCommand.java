@@ -86,19 +86,17 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The HTTP options from the flags; an empty {@code FRESHET_TOKEN} means no token. */
+    /**
+     * The HTTP options from the flags, checked by {@link ServerOptions} itself (port, token, event
+     * loops); an empty {@code FRESHET_TOKEN} means no token.
+     */
     private ServerOptions serverOptions(String envToken) {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "bad --port " + port + ": 0 (any free port) to 65535");
-        }
-        if (eventLoops < 0) {
-            throw new ParameterException(spec.commandLine(), "bad --event-loops " + eventLoops + ": 0 (one per processor) or more");
-        }
         String tok = token != null ? token : (envToken == null || envToken.isEmpty() ? null : envToken);
         try {
             return ServerOptions.defaults(port).withBearerToken(tok).withEventLoops(eventLoops);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "bad " + (token != null ? "--token" : "FRESHET_TOKEN") + ": " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "bad option (--port, --token or FRESHET_TOKEN, --event-loops): "
+                    + e.getMessage());
         }
     }
 

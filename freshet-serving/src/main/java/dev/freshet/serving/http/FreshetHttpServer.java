@@ -15,9 +15,6 @@ import dev.freshet.serving.ingest.EventParser;
 import dev.freshet.serving.ingest.MalformedRequestException;
 import dev.freshet.serving.ingest.RejectedEvent;
 import dev.freshet.serving.ingest.TooManyEventsException;
-import dev.freshet.storage.DeadLetterQuery;
-import dev.freshet.storage.DeadLetterRecord;
-import dev.freshet.storage.StoredDeadLetter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -82,7 +79,6 @@ public final class FreshetHttpServer implements AutoCloseable {
     static final List<String> REJECT_REASONS = List.of("unauthorized", "body_too_large", "unknown_source", "batch_source",
             "unsupported_media_type", "malformed", "too_many_events", "no_events", "all_invalid", "overloaded", "unavailable",
             "error");
-    static final int MAX_DEAD_LETTERS = 1000;
 
     private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock,
                               TrainingSetJobs trainingSets) {
@@ -223,7 +219,7 @@ public final class FreshetHttpServer implements AutoCloseable {
             r.post("/v1/training-sets").handler(ctx -> authorize(ctx, false)).handler(body).handler(this::submitTrainingSet);
             r.get("/v1/training-sets/:id").handler(ctx -> authorize(ctx, false)).handler(this::trainingSetStatus);
         }
-        r.get("/v1/dead-letters").handler(ctx -> authorize(ctx, false)).handler(this::deadLetters);
+        r.get("/v1/dead-letters").handler(ctx -> authorize(ctx, false)).handler(new DeadLettersEndpoint(engine, vertx));
         r.route().last().handler(ctx -> Problems.send(ctx, 404, Problems.title(404),
                 "no endpoint " + ctx.request().method() + " " + ctx.request().path()
                         + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, POST /v1/training-sets, GET /v1/dead-letters, GET /health, /ready, /metrics",
@@ -354,95 +350,6 @@ public final class FreshetHttpServer implements AutoCloseable {
         Problems.send(ctx, status, Problems.title(status), detail, null);
     }
 
-    /**
-     * {@code GET /v1/dead-letters?source=&reason=&limit=&before=}: stored dead letters, newest first.
-     * The store is read off the event loop.
-     */
-    private void deadLetters(RoutingContext ctx) {
-        DeadLetterQuery query;
-        try {
-            query = deadLetterQuery(ctx);
-        } catch (IllegalArgumentException e) {
-            Problems.send(ctx, 400, Problems.title(400), e.getMessage(), null);
-            return;
-        }
-        vertx.executeBlocking(() -> engine.deadLetters(query)).onComplete(ar -> {
-            if (ar.failed()) {
-                Problems.send(ctx, 503, Problems.title(503), "could not read the dead letters: " + ar.cause().getMessage(), null);
-                return;
-            }
-            ObjectNode o = Problems.JSON.createObjectNode();
-            ArrayNode list = o.putArray("dead_letters");
-            for (StoredDeadLetter stored : ar.result()) {
-                DeadLetterRecord d = stored.letter();
-                ObjectNode e = list.addObject();
-                e.put("id", stored.id()).put("source", d.source()).put("partition", d.partition());
-                if (d.seq() >= 0) {
-                    e.put("seq", d.seq());
-                } else {
-                    e.putNull("seq");
-                }
-                if (d.eventTime() != Long.MIN_VALUE) {
-                    e.put("event_time", d.eventTime());
-                } else {
-                    e.putNull("event_time");
-                }
-                e.put("accept_time", d.acceptTime()).put("reason", d.reason()).put("detail", d.detail()).put("payload", d.payload());
-            }
-            List<StoredDeadLetter> page = ar.result();
-            if (!page.isEmpty() && page.size() == query.limit()) {
-                o.put("next_before", page.getLast().id());
-            } else {
-                o.putNull("next_before");
-            }
-            json(ctx, 200, o.toString());
-        });
-    }
-
-    private static DeadLetterQuery deadLetterQuery(RoutingContext ctx) {
-        String limit = ctx.request().getParam("limit");
-        int n = 100;
-        if (limit != null) {
-            try {
-                n = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                n = -1;
-            }
-            if (n < 1 || n > MAX_DEAD_LETTERS) {
-                throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_DEAD_LETTERS + ", got '" + limit + "'");
-            }
-        }
-        DeadLetterQuery q = DeadLetterQuery.newest(n);
-        String before = ctx.request().getParam("before");
-        if (before != null) {
-            long id;
-            try {
-                id = Long.parseLong(before.trim());
-            } catch (NumberFormatException e) {
-                id = -1;
-            }
-            if (id < 0) {
-                throw new IllegalArgumentException("before must be a dead-letter id (an integer >= 0), got '" + before + "'");
-            }
-            q = q.before(id);
-        }
-        String source = ctx.request().getParam("source");
-        if (source != null) {
-            if (source.isBlank()) {
-                throw new IllegalArgumentException("source must not be empty");
-            }
-            q = q.withSource(source);
-        }
-        String reason = ctx.request().getParam("reason");
-        if (reason != null) {
-            if (reason.isBlank()) {
-                throw new IllegalArgumentException("reason must not be empty");
-            }
-            q = q.withReason(reason.trim().toUpperCase(Locale.ROOT));
-        }
-        return q;
-    }
-
     private static String reasonTag(String reason) {
         if (reason.startsWith("missing")) {
             return "missing_field";
@@ -517,7 +424,7 @@ public final class FreshetHttpServer implements AutoCloseable {
         }
     }
 
-    private static void json(RoutingContext ctx, int status, String body) {
+    static void json(RoutingContext ctx, int status, String body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 

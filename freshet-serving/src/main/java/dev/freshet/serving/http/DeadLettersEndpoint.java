@@ -1,0 +1,115 @@
+package dev.freshet.serving.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshet.storage.DeadLetterQuery;
+import dev.freshet.storage.DeadLetterRecord;
+import dev.freshet.storage.StoredDeadLetter;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET /v1/dead-letters?source=&reason=&limit=&before=}: the stored dead letters (dropped
+ * events), newest first, with {@code next_before} for the next page. The store is read off the
+ * event loop; bad parameters are a 400 problem.
+ */
+final class DeadLettersEndpoint implements Handler<RoutingContext> {
+    static final int MAX_DEAD_LETTERS = 1000;
+
+    private final ServingEngine engine;
+    private final Vertx vertx;
+
+    DeadLettersEndpoint(ServingEngine engine, Vertx vertx) {
+        this.engine = engine;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        DeadLetterQuery query;
+        try {
+            query = query(ctx);
+        } catch (IllegalArgumentException e) {
+            Problems.send(ctx, 400, Problems.title(400), e.getMessage(), null);
+            return;
+        }
+        vertx.executeBlocking(() -> engine.deadLetters(query)).onComplete(ar -> {
+            if (ar.failed()) {
+                Problems.send(ctx, 503, Problems.title(503), "could not read the dead letters: " + ar.cause().getMessage(), null);
+                return;
+            }
+            ObjectNode o = Problems.JSON.createObjectNode();
+            ArrayNode list = o.putArray("dead_letters");
+            for (StoredDeadLetter stored : ar.result()) {
+                DeadLetterRecord d = stored.letter();
+                ObjectNode e = list.addObject();
+                e.put("id", stored.id()).put("source", d.source()).put("partition", d.partition());
+                if (d.seq() >= 0) {
+                    e.put("seq", d.seq());
+                } else {
+                    e.putNull("seq");
+                }
+                if (d.eventTime() != Long.MIN_VALUE) {
+                    e.put("event_time", d.eventTime());
+                } else {
+                    e.putNull("event_time");
+                }
+                e.put("accept_time", d.acceptTime()).put("reason", d.reason()).put("detail", d.detail()).put("payload", d.payload());
+            }
+            List<StoredDeadLetter> page = ar.result();
+            if (!page.isEmpty() && page.size() == query.limit()) {
+                o.put("next_before", page.getLast().id());
+            } else {
+                o.putNull("next_before");
+            }
+            FreshetHttpServer.json(ctx, 200, o.toString());
+        });
+    }
+
+    private static DeadLetterQuery query(RoutingContext ctx) {
+        String limit = ctx.request().getParam("limit");
+        int n = 100;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > MAX_DEAD_LETTERS) {
+                throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_DEAD_LETTERS + ", got '" + limit + "'");
+            }
+        }
+        DeadLetterQuery q = DeadLetterQuery.newest(n);
+        String before = ctx.request().getParam("before");
+        if (before != null) {
+            long id;
+            try {
+                id = Long.parseLong(before.trim());
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (id < 0) {
+                throw new IllegalArgumentException("before must be a dead-letter id (an integer >= 0), got '" + before + "'");
+            }
+            q = q.before(id);
+        }
+        String source = ctx.request().getParam("source");
+        if (source != null) {
+            if (source.isBlank()) {
+                throw new IllegalArgumentException("source must not be empty");
+            }
+            q = q.withSource(source);
+        }
+        String reason = ctx.request().getParam("reason");
+        if (reason != null) {
+            if (reason.isBlank()) {
+                throw new IllegalArgumentException("reason must not be empty");
+            }
+            q = q.withReason(reason.trim().toUpperCase(Locale.ROOT));
+        }
+        return q;
+    }
+}
