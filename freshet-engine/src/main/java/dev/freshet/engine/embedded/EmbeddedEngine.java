@@ -319,10 +319,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(new IngestReceipt(source, log.endOffset(source), 0, clock.millis()));
         }
         List<byte[]> records = RowCodec.encodeBatch(events, 0, 0);
-        long bytes = 0;
-        for (byte[] r : records) {
-            bytes += r.length;
-        }
+        long bytes = bytes(records);
         int waiting = queued.incrementAndGet();
         long waitingBytes = queuedBytes.addAndGet(bytes);
         // one batch larger than the byte bound alone is still taken: it could never be, otherwise
@@ -333,10 +330,9 @@ public final class EmbeddedEngine implements AutoCloseable {
                     + (waitingBytes - bytes) + " bytes) waiting to be applied (limits " + options.maxQueuedBatches() + " batches, "
                     + options.maxQueuedBytes() + " bytes); retry later"));
         }
-        long reserved = bytes;
         refused = refusal(); // close() waits for queued == 0: re-check after reserving
         if (refused != null) {
-            releaseQueued(reserved);
+            releaseQueued(bytes);
             return CompletableFuture.failedFuture(refused);
         }
         boolean handOff = waiting <= HAND_OFF_MAX_QUEUED;
@@ -363,11 +359,11 @@ public final class EmbeddedEngine implements AutoCloseable {
                 // written (not yet fsynced): the engine may apply it now; the caller hears once durable
                 appended = log.append(source, records, r -> {
                     delivered.set(true);
-                    inbox.add(new Delivery(s, r.firstOffset(), records, handedOff, t, acceptNanos, System.nanoTime(), reserved));
+                    inbox.add(new Delivery(s, r.firstOffset(), records, handedOff, t, acceptNanos, System.nanoTime(), bytes));
                 });
             } catch (RuntimeException e) {
                 s.inFlight.removeLastOccurrence(ticket);
-                releaseQueued(reserved);
+                releaseQueued(bytes);
                 throw e;
             }
         } finally {
@@ -378,7 +374,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             if (e != null) {
                 if (!delivered.get()) { // else the engine applies it and releases its place
                     s.finishInFlight(ticket);
-                    releaseQueued(reserved);
+                    releaseQueued(bytes);
                 }
                 result.completeExceptionally(unwrap(e));
             } else {
@@ -386,6 +382,14 @@ public final class EmbeddedEngine implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    private static long bytes(List<byte[]> records) {
+        long n = 0;
+        for (byte[] r : records) {
+            n += r.length;
+        }
+        return n;
     }
 
     private IllegalStateException refusal() {
