@@ -487,6 +487,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         SourceRuntime s = v.source;
         if (s.heldMin < t) {
             releaseHeldBefore(s, t);
+            if (s.heldMin < t && t > clock.millis() && Thread.currentThread() != engineThread) {
+                return join(onEngineThread(() -> s.readWithHeld(v, key, t, out)));
+            }
         }
         long stamp = s.lock.readLock();
         try {
@@ -530,6 +533,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     private void requireReady() {
         if (!ready) {
             throw new IllegalStateException("the engine is not ready yet (recovering)");
+        }
+        if (failure != null) {
+            throw refusal(); // a failed step may have left the state half-applied: serve nothing
         }
     }
 
@@ -597,6 +603,11 @@ public final class EmbeddedEngine implements AutoCloseable {
         if (pending != null) {
             savePending();
         }
+        return cutAndSave();
+    }
+
+    /** Cuts a checkpoint, encodes it at once and hands it to the checkpoint thread (nothing pending). */
+    private CompletableFuture<Long> cutAndSave() {
         pending = cut();
         CompletableFuture<Long> saved = pending.saved;
         savePending();
@@ -835,10 +846,14 @@ public final class EmbeddedEngine implements AutoCloseable {
                 if (requested != null) {
                     requested.complete(null);
                 }
+                long interval = options.checkpointInterval().toMillis();
+                if (nextCheckpointAt - now > interval) {
+                    nextCheckpointAt = plus(now, interval); // the clock went back: keep checkpointing every interval
+                }
                 if (pending != null) {
                     advancePending();
                 } else if (now >= nextCheckpointAt) {
-                    nextCheckpointAt = plus(now, options.checkpointInterval().toMillis());
+                    nextCheckpointAt = plus(now, interval);
                     periodicCheckpoint();
                 }
                 if (closing && queued.get() == 0 && inbox.isEmpty()) {
@@ -1023,7 +1038,6 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
         List<String> restored = new ArrayList<>();
         List<String> rebuilt = new ArrayList<>();
-        Map<String, Long> replayed = new LinkedHashMap<>();
         for (SourceRuntime s : sourceList) {
             boolean ok = false;
             if (meta != null && s.metaEntry.equals(meta.sources().get(s.name))) {
@@ -1036,9 +1050,21 @@ public final class EmbeddedEngine implements AutoCloseable {
                 restored.add(s.name);
             } else {
                 s.reset(options.expectedKeysPerView());
-                // the replay judges every event again and re-creates the letters of those it still drops
-                storage.deadLetters().removeReplayable(s.name);
                 rebuilt.add(s.name);
+            }
+        }
+        if (!rebuilt.isEmpty() && cp != null) {
+            // Before any letter goes, the newest checkpoint must say these sources start over, or a
+            // crash now and a restart with the old definitions would restore the old checkpoint and
+            // replay only its tail, never re-creating the letters removed below.
+            join(cutAndSave());
+        }
+        Map<String, Long> replayed = new LinkedHashMap<>();
+        for (SourceRuntime s : sourceList) {
+            if (s.nextOffset == 0) {
+                // The replay judges every logged event again and re-creates the letters of those it
+                // still drops. (A source restored at offset 0 is one whose rebuild a crash cut short.)
+                storage.deadLetters().removeReplayable(s.name);
             }
             replayed.put(s.name, replay(s));
             s.appendLock.lock();

@@ -1,5 +1,8 @@
 package dev.freshet.engine.embedded;
 
+import dev.freshet.aggregation.FeatureVector;
+import dev.freshet.aggregation.codec.ByteReader;
+import dev.freshet.aggregation.codec.ByteWriter;
 import dev.freshet.aggregation.codec.CorruptStateException;
 import dev.freshet.aggregation.plan.CompiledView;
 import dev.freshet.aggregation.state.TileTable;
@@ -308,6 +311,41 @@ final class SourceRuntime {
         }
         checkHeld();
         flushDeadLetters();
+    }
+
+    /**
+     * A read at a time after the clock of a source still holding events due before it: by DESIGN §3
+     * those accepted events are inside the window, yet they are applied only when the clock reaches
+     * them. So the key's state is copied and the key's held events due before {@code t} are applied
+     * to the copy, in the order the driver will apply them; the shared state is untouched. Engine
+     * side (the held events are).
+     */
+    boolean readWithHeld(ViewRuntime v, Object key, long t, FeatureVector out) {
+        TileTable table = v.table();
+        TileTable copy = new TileTable(v.compiled, 1);
+        int id = table.keyId(key);
+        boolean known = id >= 0;
+        if (known) {
+            ByteWriter state = new ByteWriter(256);
+            table.writeKeyState(id, state);
+            copy.readKeyState(copy.internKey(key), new ByteReader(state.toByteArray()));
+        }
+        EventBatch batch = new EventBatch(spec.schema(), 1);
+        EventBatch.Cursor row = new EventBatch.Cursor();
+        for (DriverState.HeldEvent h : held.sorted()) {
+            if (h.eventTime() >= t) {
+                break; // due times: the driver applies a held event once its clock passes this
+            }
+            batch.clear();
+            RowCodec.decodeInto(h.record(), batch);
+            row.at(batch, 0);
+            if (key.equals(copy.keyOf(row))) {
+                copy.apply(row, h.seq());
+                known = true;
+            }
+        }
+        copy.read(key, t, out, copy.newReader());
+        return known;
     }
 
     /** Mirrors the driver's release of held events, reporting them as visible. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.aggregation.FeatureVector;
 import dev.freshet.engine.EventBatch;
 import dev.freshet.model.spec.Schema;
 import dev.freshet.storage.DeadLetterQuery;
@@ -359,5 +360,62 @@ class EmbeddedEngineRestartTest {
                 .featureView(new FeatureViewSpec("other_view", "card", "other", List.of(count("n", new WindowSpec.Lifetime())),
                         null, null, Map.of(), ""))
                 .build();
+    }
+
+    // A late event stayed counted as LATE but its dead letter was gone for good after a changed
+    // repository crashed before checkpointing and the previous repository was restored.
+    @Test
+    void deadLettersMatchTheCountsAfterACrashedRebuildAndARollback() {
+        ManualClock clock = new ManualClock(START);
+        FeatureRepository a = EmbeddedFixtures.repo(List.of(count("n", new WindowSpec.Lifetime())), 10_000, 60_000);
+        FeatureRepository b = EmbeddedFixtures.repo(List.of(count("n", new WindowSpec.Lifetime())), 60_000, 60_000);
+        Path dir = tmp.resolve("rollback");
+        runThenClose(dir, a, clock, List.of(EmbeddedFixtures.event("c1", START - 1, 1L), EmbeddedFixtures.event("c1", START - 20_000, 1L)));
+        crashRightAfterRecovery(dir, b, clock); // rebuilds the source: the late event is now applied
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir);
+             EmbeddedEngine engine = EmbeddedEngine.start(a, storage, EngineOptions.defaults(), clock)) {
+            assertEquals(1L, engine.stats().sources().get(SOURCE).drops().get("LATE"));
+            assertEquals(1, storage.deadLetters().list(DeadLetterQuery.newest(10).withReason("LATE")).size(),
+                    "the late event counted by the state must be in the dead-letter store");
+        }
+    }
+
+    // The mirror case: a letter written by the changed repository must not outlive a rollback to
+    // definitions under which the event is applied (it would be both counted and dead-lettered).
+    @Test
+    void noDeadLetterOfTheChangedDefinitionsSurvivesARollback() {
+        ManualClock clock = new ManualClock(START);
+        FeatureRepository a = EmbeddedFixtures.repo(List.of(count("n", new WindowSpec.Lifetime())), 60_000, 60_000);
+        FeatureRepository b = EmbeddedFixtures.repo(List.of(count("n", new WindowSpec.Lifetime())), 10_000, 60_000);
+        Path dir = tmp.resolve("mirror");
+        runThenClose(dir, a, clock, List.of(EmbeddedFixtures.event("c1", START - 1, 1L), EmbeddedFixtures.event("c1", START - 20_000, 1L)));
+        crashRightAfterRecovery(dir, b, clock); // rebuilds the source: the second event is now LATE
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir);
+             EmbeddedEngine engine = EmbeddedEngine.start(a, storage, EngineOptions.defaults(), clock)) {
+            assertEquals(0L, engine.stats().sources().get(SOURCE).drops().getOrDefault("LATE", 0L));
+            assertEquals(List.of(), storage.deadLetters().list(DeadLetterQuery.newest(10)));
+            FeatureVector out = new FeatureVector(1);
+            engine.read(VIEW, "c1", START + 1, out);
+            assertEquals(2L, out.getLong(0));
+        }
+    }
+
+    private static void runThenClose(Path dir, FeatureRepository repo, ManualClock clock, List<TestEvent> events) {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir);
+             EmbeddedEngine engine = EmbeddedEngine.start(repo, storage, EngineOptions.defaults(), clock)) {
+            IngestReceipt last = null;
+            for (TestEvent e : events) {
+                last = engine.append(SOURCE, batch(List.of(e))).join();
+            }
+            engine.awaitApplied(SOURCE, last.endOffset()).join();
+        }
+    }
+
+    private static void crashRightAfterRecovery(Path dir, FeatureRepository repo, ManualClock clock) {
+        try (EmbeddedStorage storage = EmbeddedStorage.open(dir)) {
+            EmbeddedEngine engine = EmbeddedEngine.start(repo, storage, EngineOptions.defaults(), clock);
+            assertEquals(List.of(SOURCE), engine.stats().recovery().rebuiltSources());
+            engine.halt();
+        }
     }
 }

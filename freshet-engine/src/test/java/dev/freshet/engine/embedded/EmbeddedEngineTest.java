@@ -46,6 +46,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
@@ -178,6 +179,76 @@ class EmbeddedEngineTest {
             assertEquals(1, read(engine, "c1", "count_lifetime", T0 + 501));
             assertEquals(0, engine.stats().sources().get(SOURCE).heldEvents());
             assertEquals(1, engine.stats().sources().get(SOURCE).appliedEvents());
+        }
+    }
+
+    // A read_time after the clock left out accepted events held for a time before it, so the same
+    // request answered differently once the clock got there (DESIGN §3 counts every event before t).
+    @Test
+    void aReadAfterTheClockCountsTheEventsHeldBeforeItWithoutApplyingThem() {
+        ManualClock clock = new ManualClock(T0);
+        try (MemoryStorage storage = new MemoryStorage(); EmbeddedEngine engine = start(repo(counters()), storage, clock)) {
+            appendApplied(engine, List.of(event("c1", T0 - 1, 2L)));
+            appendApplied(engine, List.of(event("c1", T0 + 300, 3L), event("c2", T0 + 400, 4L), event("c1", T0 + 500, 5L)));
+            assertEquals(3, engine.stats().sources().get(SOURCE).heldEvents());
+
+            assertEquals(1, read(engine, "c1", "count_lifetime", T0 + 300), "held events at or after t stay out");
+            assertEquals(2, read(engine, "c1", "count_lifetime", T0 + 301));
+            assertEquals(10, read(engine, "c1", "qty_lifetime", T0 + 501));
+            assertEquals(4, read(engine, "c2", "qty_lifetime", T0 + 401), "a key known only from held events");
+            assertEquals(3, engine.stats().sources().get(SOURCE).heldEvents(), "nothing applied early");
+            assertEquals(1, read(engine, "c1", "count_lifetime", T0), "the shared state is untouched");
+
+            clock.set(T0 + 501);
+            engine.advanceClock();
+            assertEquals(10, read(engine, "c1", "qty_lifetime", T0 + 501), "the same answer once the clock is there");
+            assertEquals(4, read(engine, "c2", "qty_lifetime", T0 + 501));
+        }
+    }
+
+    // After the clock was set back (an NTP correction), no periodic checkpoint was taken until it
+    // caught up with the old schedule, so a crash then replayed far more of the log than configured.
+    @Test
+    void periodicCheckpointsGoOnAfterTheClockIsSetBack() {
+        ManualClock clock = new ManualClock(T0);
+        EngineOptions hourly = EngineOptions.defaults().withCheckpointInterval(Duration.ofHours(1));
+        try (MemoryStorage storage = new MemoryStorage();
+             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, hourly, clock)) {
+            appendApplied(engine, List.of(event("c1", T0 - 1, 1L)));
+            long back = T0 - Duration.ofDays(1).toMillis();
+            clock.set(back);
+            // minute by minute for up to three hours (the old schedule is a day away); each call is one engine step
+            while (engine.stats().checkpoints().count() == 0 && clock.millis() < back + Duration.ofHours(3).toMillis()) {
+                engine.advanceClock();
+                clock.advance(Duration.ofMinutes(1).toMillis());
+            }
+            // the one it started is saved off the engine thread: step until it is
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (engine.stats().checkpoints().count() == 0 && System.nanoTime() < deadline) {
+                engine.advanceClock();
+            }
+            assertTrue(engine.stats().checkpoints().count() > 0, "a periodic checkpoint within two hours of the clock going back");
+        }
+    }
+
+    // After a failed step the engine API went on serving state that step may have left half applied.
+    @Test
+    void readsAreRefusedOnceTheEngineHasFailed() {
+        ManualClock clock = new ManualClock(T0);
+        long future = T0 + 10;
+        FreshnessListener breaksOnRelease = (source, visibleAt, acceptTimes, eventTimes, count) -> {
+            if (count > 0 && eventTimes[0] == future) {
+                throw new IllegalStateException("listener broke");
+            }
+        };
+        EngineOptions options = EngineOptions.defaults().withFreshnessListener(breaksOnRelease);
+        try (MemoryStorage storage = new MemoryStorage();
+             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, options, clock)) {
+            appendApplied(engine, List.of(event("c1", future, 1L)));
+            clock.set(future + 1);
+            assertThrows(RuntimeException.class, engine::advanceClock);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> read(engine, "c1", "count_lifetime", future + 1));
+            assertTrue(e.getMessage().contains("failure"), e.getMessage());
         }
     }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  *                     'E' | uint16 n | source (n bytes UTF-8) | int32 partition | int64 seq
  *                                                                            int64 id (deduplication)
  *                     'C' | reason UTF-8                                     int64 count of that reason
+ *                     'N'                                                    int64 largest id ever assigned
  * </pre>
  */
 final class Keys {
@@ -31,6 +32,8 @@ final class Keys {
     static final byte BY_REASON = 'R';
     static final byte BY_EVENT = 'E';
     static final byte COUNT = 'C';
+    /** The largest letter id ever assigned: removed letters must not give their ids back. */
+    static final byte[] LAST_LETTER_ID = {'N'};
 
     private Keys() {
     }

@@ -143,12 +143,26 @@ final class RocksDbCheckpointStore implements CheckpointStore {
                 retained.add(id);
                 retained.removeAll(retiring);
                 if (!retiring.isEmpty()) {
-                    db.compactRange(chunksCf); // drop the retired references so their blob files are deleted
+                    reclaimRetired(id);
                 }
                 return id;
             } catch (RocksDBException e) {
                 throw new StorageException("saving a checkpoint failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Compacts the chunk family so the retired checkpoints' blob files are deleted. The checkpoint
+     * is already saved: a failure here only delays reclaiming space (the next save retries), so it
+     * is logged, not reported as a failed save.
+     */
+    private void reclaimRetired(long savedId) {
+        try {
+            db.compactRange(chunksCf);
+        } catch (RocksDBException e) {
+            LOG.log(System.Logger.Level.WARNING, "checkpoint " + savedId + " is saved, but reclaiming the space of retired"
+                    + " checkpoints failed (retried after the next save): " + e.getMessage(), e);
         }
     }
 

@@ -71,6 +71,10 @@ final class RocksDbDeadLetterStore implements DeadLetterStore {
             }
             it.status();
         }
+        byte[] assigned = db.get(cf, Keys.LAST_LETTER_ID); // absent in directories written before it existed
+        if (assigned != null) {
+            lastId = Math.max(lastId, Keys.int64(assigned));
+        }
         return new RocksDbDeadLetterStore(db, cf, guard, counts, lastId + 1);
     }
 
@@ -121,6 +125,9 @@ final class RocksDbDeadLetterStore implements DeadLetterStore {
                     throw new StorageException("storing dead letters failed: " + e.getMessage(), e);
                 }
             });
+            if (id > nextId) {
+                batch.put(cf, Keys.LAST_LETTER_ID, Keys.int64(id - 1));
+            }
             if (batch.count() > 0) {
                 db.write(writeOptions, batch);
             }
