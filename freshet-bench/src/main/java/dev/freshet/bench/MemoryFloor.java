@@ -124,7 +124,7 @@ public final class MemoryFloor {
         long stateLongs = 0;
         for (int g = 0; g < GROUPS; g++) {
             stateLongs += (long) RING[g] * STRIDE[g];
-            json.append(g == 0 ? "" : ",").append(RING[g]).append('x').append(STRIDE[g]);
+            json.append(g == 0 ? "\"" : ",\"").append(RING[g]).append('x').append(STRIDE[g]).append('"');
         }
         json.append("],\"state_bytes_per_key\":").append(stateLongs * 8).append(",\"runs\":[");
         SplittableRandom random = new SplittableRandom(1);
