@@ -330,6 +330,36 @@ public final class SourceDriver {
         return held.size();
     }
 
+    /** Told each held event a read includes: its row and its seq. */
+    @FunctionalInterface
+    public interface HeldVisitor {
+        void visit(Row row, long seq);
+    }
+
+    /** Whether an event is held that the driver applies once its clock passes {@code t}. */
+    public boolean holdsBefore(long t) {
+        return !held.isEmpty() && held.peek().due() < t;
+    }
+
+    /**
+     * Visits the held events the driver applies once its clock passes {@code t} (due before it),
+     * in the order it will apply them, and returns how many. Reads the held events only: callers
+     * exclude writers (the embedded engine holds its source's read lock).
+     */
+    public int forEachHeldBefore(long t, HeldVisitor visitor) {
+        List<Held> due = new ArrayList<>();
+        for (Held h : held) {
+            if (h.due() < t) {
+                due.add(h);
+            }
+        }
+        due.sort(null);
+        for (Held h : due) {
+            visitor.visit(h.row(), h.seq());
+        }
+        return due.size();
+    }
+
     public List<TileTable> tables() {
         return List.of(tables);
     }

@@ -36,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,8 +115,6 @@ public final class EmbeddedEngine implements AutoCloseable {
      */
     static final int HAND_OFF_MAX_QUEUED = 16;
     private static final Object WAKE = new Object();
-    /** Longest a read waits for the engine thread to apply held events that became due. */
-    static final long HELD_RELEASE_WAIT_MILLIS = 200;
 
     private final Storage storage;
     private final EventLog log;
@@ -473,10 +470,11 @@ public final class EmbeddedEngine implements AutoCloseable {
      * The key is the join-key value (String or Long) or a
      * {@link dev.freshet.aggregation.state.CompositeKey}.
      *
-     * <p>Exact per DESIGN §3 over the events applied so far, provided no applied event is at or
+     * <p>Exact per DESIGN §3 over the events accepted so far, provided no applied event is at or
      * after {@code t}: true for any {@code t} at or after the engine's clock, e.g. a clock reading
-     * taken now; {@link #readLatest} picks such a time under the lock. Held future events whose
-     * time is before {@code min(t, clock)} are applied first.
+     * taken now; {@link #readLatest} picks such a time under the lock. Accepted events held for a
+     * time before {@code t} count too (read from a copy of the key's state until the engine thread
+     * applies them); a read never waits for the engine thread.
      *
      * @throws NoSuchElementException if there is no such streaming view
      * @throws IllegalStateException  before the engine is ready
@@ -486,13 +484,13 @@ public final class EmbeddedEngine implements AutoCloseable {
         requireReady();
         SourceRuntime s = v.source;
         if (s.heldMin < t) {
-            releaseHeldBefore(s, t);
-            if (s.heldMin < t && t > clock.millis() && Thread.currentThread() != engineThread) {
-                return join(onEngineThread(() -> s.readWithHeld(v, key, t, out)));
-            }
+            nudgeHeldRelease(s, t);
         }
         long stamp = s.lock.readLock();
         try {
+            if (s.heldMin < t && s.holdsBefore(t)) {
+                return s.readWithHeld(v, key, t, out); // a read after the clock: counts the events held before t
+            }
             return v.table().read(key, t, out, v.reader());
         } finally {
             s.lock.unlockRead(stamp);
@@ -510,12 +508,16 @@ public final class EmbeddedEngine implements AutoCloseable {
         SourceRuntime s = v.source;
         long now = clock.millis();
         if (s.heldMin < now) {
-            releaseHeldBefore(s, now);
+            nudgeHeldRelease(s, now);
         }
         long stamp = s.lock.readLock();
         try {
             long t = Math.max(now, s.tableClock);
-            v.table().read(key, t, out, v.reader());
+            if (s.heldMin < t && s.holdsBefore(t)) {
+                s.readWithHeld(v, key, t, out);
+            } else {
+                v.table().read(key, t, out, v.reader());
+            }
             return t;
         } finally {
             s.lock.unlockRead(stamp);
@@ -540,21 +542,13 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
 
     /**
-     * Asks the engine thread to apply held events whose time is before min(t, clock), and waits for
-     * it — at most {@value #HELD_RELEASE_WAIT_MILLIS} ms, so a busy engine thread (a large batch, a
-     * checkpoint being encoded) delays a read only that long; the event then shows up in reads
-     * within one more engine step.
+     * Wakes the engine thread to apply the held events whose time the clock has passed (it does so
+     * on its own within a millisecond or so; this only saves that wait). Never blocks: until those
+     * events are applied, reads count them through {@link SourceRuntime#readWithHeld}.
      */
-    private void releaseHeldBefore(SourceRuntime s, long t) {
-        if (s.heldMin >= Math.min(t, clock.millis()) || Thread.currentThread() == engineThread || !running) {
-            return;
-        }
-        try {
-            requestTick().get(HELD_RELEASE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // serve what is applied
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void nudgeHeldRelease(SourceRuntime s, long t) {
+        if (s.heldMin < Math.min(t, clock.millis()) && Thread.currentThread() != engineThread && running) {
+            requestTick();
         }
     }
 

@@ -313,39 +313,33 @@ final class SourceRuntime {
         flushDeadLetters();
     }
 
+    /** Whether the driver holds an event due before {@code t}. Caller holds {@link #lock}. */
+    boolean holdsBefore(long t) {
+        return driver.holdsBefore(t);
+    }
+
     /**
-     * A read at a time after the clock of a source still holding events due before it: by DESIGN §3
-     * those accepted events are inside the window, yet they are applied only when the clock reaches
-     * them. So the key's state is copied and the key's held events due before {@code t} are applied
-     * to the copy, in the order the driver will apply them; the shared state is untouched. Engine
-     * side (the held events are).
+     * Reads {@code key} at {@code t} while the driver still holds events due before {@code t} (a read
+     * after the clock). By DESIGN §3 those accepted events are inside the window, yet the driver
+     * applies them only once its clock passes them; so the key's state is copied and the key's held
+     * events are applied to the copy, in the driver's order. Returns whether the key has state.
+     * Caller holds {@link #lock} for reading: held events and tables change only under its write lock.
      */
     boolean readWithHeld(ViewRuntime v, Object key, long t, FeatureVector out) {
         TileTable table = v.table();
         TileTable copy = new TileTable(v.compiled, 1);
         int id = table.keyId(key);
-        boolean known = id >= 0;
-        if (known) {
+        if (id >= 0) {
             ByteWriter state = new ByteWriter(256);
             table.writeKeyState(id, state);
             copy.readKeyState(copy.internKey(key), new ByteReader(state.toByteArray()));
         }
-        EventBatch batch = new EventBatch(spec.schema(), 1);
-        EventBatch.Cursor row = new EventBatch.Cursor();
-        for (DriverState.HeldEvent h : held.sorted()) {
-            if (h.eventTime() >= t) {
-                break; // due times: the driver applies a held event once its clock passes this
-            }
-            batch.clear();
-            RowCodec.decodeInto(h.record(), batch);
-            row.at(batch, 0);
+        driver.forEachHeldBefore(t, (row, seq) -> {
             if (key.equals(copy.keyOf(row))) {
-                copy.apply(row, h.seq());
-                known = true;
+                copy.apply(row, seq);
             }
-        }
-        copy.read(key, t, out, copy.newReader());
-        return known;
+        });
+        return copy.read(key, t, out, copy.newReader());
     }
 
     /** Mirrors the driver's release of held events, reporting them as visible. */

@@ -175,10 +175,15 @@ class EmbeddedEngineTest {
             assertEquals(1, engine.stats().sources().get(SOURCE).heldEvents());
             assertEquals(0, read(engine, "c1", "count_lifetime", T0), "event time not yet before the read time");
 
-            clock.set(T0 + 501); // no advanceClock(): the read itself asks for the held event
+            clock.set(T0 + 501); // no advanceClock(): the read counts the held event at once
             assertEquals(1, read(engine, "c1", "count_lifetime", T0 + 501));
+            FeatureVector latest = new FeatureVector(engine.view(VIEW).features().size());
+            engine.readLatest(VIEW, "c1", latest);
+            assertEquals(1, latest.getLong(engine.view(VIEW).featureIndex("count_lifetime")));
+            engine.advanceClock(); // the engine thread applies it (on its own too, within a step)
             assertEquals(0, engine.stats().sources().get(SOURCE).heldEvents());
             assertEquals(1, engine.stats().sources().get(SOURCE).appliedEvents());
+            assertEquals(1, read(engine, "c1", "count_lifetime", T0 + 501));
         }
     }
 
