@@ -16,13 +16,16 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +39,21 @@ import java.util.concurrent.TimeUnit;
  * <p>Request: {@code {"spine": "/path/spine.parquet", "timestamp_column": "ts", "feature_service":
  * "name"} } or {@code "features": [...]}, optional {@code "format": "parquet"|"csv"}. The spine is a
  * path on the server's machine; outputs go to the server's output directory only.
+ *
+ * <p>Memory stays bounded however many jobs clients submit: at most {@value #MAX_QUEUED} jobs wait
+ * behind the running one (more are refused with 429), and the statuses of the last
+ * {@value #KEPT_FINISHED} finished jobs are kept (older ones are forgotten: their ids get 404).
  */
 public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Job states. */
     public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED }
+
+    /** Jobs waiting behind the running one, at most. */
+    static final int MAX_QUEUED = 16;
+    /** Finished jobs whose statuses are kept. */
+    static final int KEPT_FINISHED = 100;
 
     private final FeatureRepository repo;
     private final EventLog log;
@@ -50,9 +62,12 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
     private final String memoryLimit;
     private final int expectedKeys;
     private final InstantSource clock;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("freshet-training-sets").daemon(true).factory());
+    private final int maxQueued;
+    private final int keptFinished;
+    private final ThreadPoolExecutor runner;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    /** Ids of finished jobs still in {@link #jobs}, oldest first. */
+    private final Deque<String> finished = new ArrayDeque<>();
 
     private static final class Job {
         final String id;
@@ -75,6 +90,15 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
 
     public TrainingSetJobService(FeatureRepository repo, EventLog log, Path outputDir, String memoryLimit, int expectedKeys,
                                  InstantSource clock) {
+        this(repo, log, outputDir, memoryLimit, expectedKeys, clock, MAX_QUEUED, KEPT_FINISHED);
+    }
+
+    TrainingSetJobService(FeatureRepository repo, EventLog log, Path outputDir, String memoryLimit, int expectedKeys,
+                          InstantSource clock, int maxQueued, int keptFinished) {
+        this.maxQueued = maxQueued;
+        this.keptFinished = keptFinished;
+        this.runner = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(maxQueued),
+                Thread.ofPlatform().name("freshet-training-sets").daemon(true).factory());
         this.repo = repo;
         this.log = log;
         this.outputDir = outputDir;
@@ -120,7 +144,16 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
         Job job = new Job(id, new TrainingSetBuilder.Request(spine, text(req, "timestamp_column", "timestamp"), selection, out,
                 1, 1), names, clock.instant());
         jobs.put(id, job);
-        runner.execute(() -> run(job));
+        try {
+            runner.execute(() -> run(job));
+        } catch (RejectedExecutionException e) {
+            jobs.remove(id);
+            if (runner.isShutdown()) {
+                throw new RequestException(503, "the server is stopping; no new training-set jobs", "");
+            }
+            throw new RequestException(429, "the training-set queue is full: " + maxQueued + " jobs wait behind the running one;"
+                    + " retry once some have finished", "");
+        }
         return new Submitted(id, render(job));
     }
 
@@ -193,6 +226,18 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
             job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
             job.state = State.FAILED;
             throw e;
+        } finally {
+            retire(job);
+        }
+    }
+
+    /** Keeps the status of a finished job, forgetting the oldest beyond {@link #keptFinished}. */
+    private void retire(Job job) {
+        synchronized (finished) {
+            finished.addLast(job.id);
+            while (finished.size() > keptFinished) {
+                jobs.remove(finished.removeFirst());
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -52,10 +53,32 @@ class EmbeddedServerE2ETest {
 
     /** The fraud example served from {@code data} on a free port: token {@link #TOKEN}, 64 KiB bodies, 100 events, 50 rows. */
     static ServeCommand.Running startFraudServer(Path data, ManualClock clock) {
-        ServeCommand.Running server = ServeCommand.Running.start(FRAUD, data, new ServerOptions(0, TOKEN, 64 * 1024, 100, 50),
+        return startServer(FRAUD, data, clock);
+    }
+
+    /** {@code repo} served as {@link #startFraudServer} serves the fraud example. */
+    static ServeCommand.Running startServer(FeatureRepository repo, Path data, ManualClock clock) {
+        ServeCommand.Running server = ServeCommand.Running.start(repo, data, new ServerOptions(0, TOKEN, 64 * 1024, 100, 50),
                 FsyncPolicy.ALWAYS, Duration.ofMinutes(10), clock);
         server.engine().awaitReady().join();
         return server;
+    }
+
+    /** The fraud example copied to {@code repoDir} with the definitions of {@code extraYaml} added. */
+    static FeatureRepository fraudWith(Path repoDir, String extraYaml) throws IOException {
+        Path from = Path.of("..", "examples", "fraud");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = repoDir.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        Files.writeString(repoDir.resolve("extra.yaml"), extraYaml);
+        return RepositoryLoader.load(repoDir).repositoryOrThrow();
     }
 
     @AfterEach

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Edges of the HTTP layer found by review (same setup as EmbeddedServerE2ETest): past read times,
  * entity echo, odd Content-Type and Authorization headers, Expect: 100-continue, JSON nulls for
- * optional members, strings UTF-8 cannot carry, and unrepresentable spine paths.
+ * optional members, strings UTF-8 cannot carry, unrepresentable spine paths, numbers beyond int64,
+ * bad query parameters, wrong methods, and what the error and rejection metrics count.
  */
 class HttpEdgeCasesE2ETest {
     static final long T0 = EmbeddedServerE2ETest.T0;
@@ -62,6 +63,17 @@ class HttpEdgeCasesE2ETest {
             b.header("Authorization", authorization);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return send("GET", path);
+    }
+
+    /** A request without a body, with the token. */
+    HttpResponse<String> send(String method, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> ingest(String... events) throws Exception {
@@ -210,5 +222,112 @@ class HttpEdgeCasesE2ETest {
         HttpResponse<String> r = post("/v1/training-sets", "application/json", "Bearer " + TOKEN,
                 "{\"spine\":\"/tmp/a\\u0000b.csv\",\"feature_service\":\"fraud_model_v1\"}");
         assertEquals(400, r.statusCode(), r.body());
+    }
+
+    /**
+     * freshet_serving_errors_total{status} is documented as "feature requests answered with an
+     * error, by status"; a feature request refused with 413 (body over the limit) is not counted
+     * (BodyBytes fails the route; only RequestException and 503 are counted).
+     */
+    @Test
+    void oversizedFeatureRequestIsCountedAsAServingError() throws Exception {
+        String big = "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[" + "{\"card_id\":\"c\"},".repeat(8000) + "{\"card_id\":\"c\"}]}";
+        HttpResponse<String> r = post("/v1/features", "application/json", null, big);
+        assertEquals(413, r.statusCode(), r.body());
+        String metrics = get("/metrics").body();
+        // consequence: alerts on serving errors miss clients whose requests are refused as too large
+        assertTrue(metrics.contains("freshet_serving_errors_total{status=\"413\"} 1.0"),
+                metrics.lines().filter(l -> l.startsWith("freshet_serving_errors")).toList().toString());
+    }
+
+    /**
+     * GET /v1/dead-letters: "reason (only this reason: LATE, TOO_FAR_IN_FUTURE, NULL_KEY,
+     * NULL_EVENT_TIME ...). A bad value gets 400". A misspelt reason is answered 200 with an
+     * empty list.
+     */
+    @Test
+    void deadLettersWithAnUnknownReasonIs400() throws Exception {
+        clock.set(T0 + 600_000);
+        // second: 10 min late, dead-lettered
+        assertEquals(200, ingest(txn("late", T0 + 600_000 - 1), txn("late", T0)).statusCode());
+        assertEquals(1, json.readTree(get("/v1/dead-letters?reason=late").body()).get("dead_letters").size());
+        HttpResponse<String> typo = get("/v1/dead-letters?reason=LATEE");
+        // consequence: an operator's typo reads as "no dead letters" instead of an error
+        assertEquals(400, typo.statusCode(), typo.body());
+        JsonNode problem = json.readTree(typo.body());
+        assertEquals("reason", problem.get("parameter").asText(), typo.body());
+        assertTrue(problem.get("detail").asText().contains("[LATE, TOO_FAR_IN_FUTURE, NULL_KEY, NULL_EVENT_TIME]"), typo.body());
+    }
+
+    /**
+     * ?wait= takes only "applied": any other value (a typo, "visible", "durable") used to be ignored,
+     * so the client got an answer before its events were visible while believing it had waited.
+     * Now 400 naming the parameter, counted as a rejected request, and nothing appended.
+     */
+    @Test
+    void anUnknownWaitValueIsRefusedNamingTheParameter() throws Exception {
+        HttpResponse<String> r = post("/v1/sources/transactions/events?wait=visible", "application/json", "Bearer " + TOKEN,
+                "[" + txn("w", T0 - 5) + "]");
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("wait", json.readTree(r.body()).get("parameter").asText(), r.body());
+        assertTrue(get("/metrics").body().contains("freshet_ingest_rejected_requests_total{reason=\"bad_parameter\"} 1.0"));
+        HttpResponse<String> read = post("/v1/features", "application/json", null,
+                "{\"features\":[\"card_txn:txn_count_lifetime\"],\"entities\":[{\"card_id\":\"w\"}]}");
+        assertEquals("[0]", json.readTree(read.body()).get("results").get(0).get("values").toString(), "nothing was appended");
+    }
+
+    /**
+     * A known path asked with a method it does not serve is 405 Method Not Allowed with an Allow
+     * header (the router's 405 branch was dead: a GET on a POST-only route got 404 "no endpoint").
+     * Unknown paths stay 404.
+     */
+    @Test
+    void aKnownPathAskedWithAnotherMethodIs405WithAllow() throws Exception {
+        for (String[] c : new String[][] {{"GET", "/v1/features", "POST"}, {"GET", "/get-online-features", "POST"},
+                {"GET", "/v1/sources/transactions/events", "POST"}, {"POST", "/metrics", "GET"},
+                {"DELETE", "/v1/training-sets/some-id", "GET"}, {"GET", "/v1/training-sets", "POST"}}) {
+            HttpResponse<String> r = send(c[0], c[1]);
+            assertEquals(405, r.statusCode(), c[0] + " " + c[1] + ": " + r.body());
+            assertEquals(c[2], r.headers().firstValue("Allow").orElse(null), c[0] + " " + c[1]);
+            assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(null), c[0] + " " + c[1]);
+        }
+        assertEquals(404, get("/v1/nothing").statusCode());
+        assertEquals(404, get("/v1/sources/transactions/events/more").statusCode());
+    }
+
+    /**
+     * Invalid events are counted in freshet_ingest_rejected_events_total for accepted requests only
+     * (HTTP_API.md): once per event of a request answered 200, never for a request refused as a
+     * whole (here: every event invalid), which a client may send again.
+     */
+    @Test
+    void invalidEventsAreCountedForAcceptedRequestsOnly() throws Exception {
+        String invalid = "{\"card_id\":\"x\"}";
+        assertEquals(400, ingest(invalid).statusCode());
+        assertEquals(200, ingest(invalid, txn("ok", T0 - 5)).statusCode());
+        String metrics = get("/metrics").body();
+        assertTrue(metrics.contains("freshet_ingest_rejected_events_total{reason=\"missing_field\",source=\"transactions\"} 1.0"),
+                metrics.lines().filter(l -> l.startsWith("freshet_ingest_rejected_events")).toList().toString());
+    }
+
+    /**
+     * A float64 request field takes any JSON number: an integer literal beyond the
+     * int64 range was refused with 400 "integer out of the int64 range" on both endpoints. A field
+     * of another type still refuses it, naming the field.
+     */
+    @Test
+    void aFloat64RequestFieldTakesAnIntegerBeyondInt64() throws Exception {
+        String huge = "123456789012345678901234";
+        HttpResponse<String> nativeRead = post("/v1/features", "application/json", null,
+                "{\"features\":[\"distance_from_last_txn_km\"],\"entities\":[{\"card_id\":\"c\",\"lat\":" + huge + ",\"lon\":2}]}");
+        assertEquals(200, nativeRead.statusCode(), nativeRead.body());
+        HttpResponse<String> feast = post("/get-online-features", "application/json", null,
+                "{\"features\":[\"distance_from_last_txn_km\"],\"entities\":{\"card_id\":[\"c\"],\"lat\":[" + huge + "],\"lon\":[2]}}");
+        assertEquals(200, feast.statusCode(), feast.body());
+        HttpResponse<String> key = post("/v1/features", "application/json", null,
+                "{\"features\":[\"card_txn:txn_count_5m\"],\"entities\":[{\"card_id\":" + huge + "}]}");
+        assertEquals(400, key.statusCode(), key.body());
+        assertEquals("/entities/0/card_id", json.readTree(key.body()).get("pointer").asText(), key.body());
     }
 }

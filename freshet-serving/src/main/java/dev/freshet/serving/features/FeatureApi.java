@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,12 @@ import java.util.Map;
  * <p><b>Feast-compatible</b> ({@code POST /get-online-features}): Feast's feature-server shapes —
  * {@code {"features"|"feature_service", "entities": {"card_id": ["c1", "c2"], ...}, "full_feature_names": false}}
  * answered with {@code {"metadata": {"feature_names": [...]}, "results": [{"values", "statuses",
- * "event_timestamps"}, ...]}}, one result per column (join keys first), timestamps as ISO-8601.
+ * "event_timestamps"}, ...]}}, one result per column (join keys first, in the order of the request's
+ * columns), timestamps as ISO-8601. As in Feast, a non-empty {@code feature_service} wins over
+ * {@code features}, and output names must be distinct (Feast's FeatureNameCollisionError).
+ *
+ * <p>Both write a value that is not a finite number as null ({@link FeatureRetriever} serves it as
+ * {@code NULL_VALUE}): JSON has no NaN or infinity.
  */
 public final class FeatureApi {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,8 +147,15 @@ public final class FeatureApi {
     /** Handles Feast's {@code POST /get-online-features}. */
     public byte[] feast(byte[] body, long now) {
         JsonNode req = parse(body);
-        FeaturePlan plan = plan(req);
+        // Feast uses a non-empty feature_service whenever one is given and ignores features
+        // (its clients send "features": [] beside it); an empty name is no service
+        JsonNode service = absentIfNull(req.get("feature_service"));
+        if (service != null && service.isTextual() && service.asText().isEmpty()) {
+            service = null;
+        }
+        FeaturePlan plan = treePlan(service, service != null ? null : absentIfNull(req.get("features")));
         boolean fullNames = req.path("full_feature_names").asBoolean(false);
+        List<String> names = feastNames(plan, fullNames, service != null);
         JsonNode entities = req.path("entities");
         if (!entities.isObject() || entities.isEmpty()) {
             throw new RequestException(400, "'entities' must be an object of columns like {\"card_id\": [\"c1\", \"c2\"]}", "/entities");
@@ -163,14 +176,10 @@ public final class FeatureApi {
             columns.add(name);
         }
         checkCount(rows);
-        List<String> joinKeys = new ArrayList<>();
-        for (FeaturePlan.ViewRead v : plan.views()) {
-            for (var k : v.joinKeys()) {
-                if (!joinKeys.contains(k.name())) {
-                    joinKeys.add(k.name());
-                }
-            }
-        }
+        // join-key columns in the order the request lists them, as Feast answers
+        List<String> joinKeys = new ArrayList<>(columns);
+        joinKeys.retainAll(plan.joinKeys());
+        plan.joinKeys().stream().filter(k -> !joinKeys.contains(k)).forEach(joinKeys::add);
         FeatureRetriever.Row[] results = new FeatureRetriever.Row[rows];
         List<Map<String, Object>> entityRows = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
@@ -179,7 +188,7 @@ public final class FeatureApi {
                 values.put(c, scalar(entities.get(c).get(i), "/entities/" + c + "/" + i));
             }
             entityRows.add(values);
-            results[i] = retriever.retrieve(plan, values, now, "/entities/*/" + i);
+            results[i] = retriever.retrieve(plan, values, now, new ColumnRow(i));
         }
         ByteArrayOutputStream out = responseBuffer();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
@@ -189,8 +198,8 @@ public final class FeatureApi {
             for (String k : joinKeys) {
                 g.writeString(k);
             }
-            for (String n : plan.names()) {
-                g.writeString(feastName(n, fullNames));
+            for (String n : names) {
+                g.writeString(n);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -234,13 +243,28 @@ public final class FeatureApi {
         return out.toByteArray();
     }
 
+    /** Row {@code index} of Feast's column-oriented entities: {@code /entities/{column}/{index}}. */
+    private record ColumnRow(int index) implements FeatureRetriever.RowPointer {
+        @Override
+        public String missing() {
+            return "/entities"; // a missing join key or request field is a missing column
+        }
+
+        @Override
+        public String member(String name) {
+            return "/entities/" + name + "/" + index;
+        }
+    }
+
     /**
      * Writes a served value by its runtime type (the types features and join keys decode to) without
-     * databind's per-value serializer lookup; anything else goes through databind.
+     * databind's per-value serializer lookup; anything else goes through databind. A non-finite
+     * double is written as null: JSON has no NaN or infinity (Jackson would write the string "NaN").
      */
     private static void writeScalar(JsonGenerator g, Object v) throws IOException {
         switch (v) {
             case null -> g.writeNull();
+            case Double d when !Double.isFinite(d) -> g.writeNull();
             case Double d -> g.writeNumber(d);
             case Long l -> g.writeNumber(l);
             case String s -> g.writeString(s);
@@ -258,6 +282,35 @@ public final class FeatureApi {
         g.writeEndArray();
     }
 
+    /**
+     * The plan's output names as Feast gives them; 400 if two are the same (Feast's
+     * FeatureNameCollisionError: its clients key the response by name, so one column would be lost).
+     */
+    private static List<String> feastNames(FeaturePlan plan, boolean full, boolean byService) {
+        List<String> names = new ArrayList<>(plan.names().size());
+        Map<String, List<String>> refsByName = new LinkedHashMap<>();
+        int firstDuplicate = -1;
+        for (int c = 0; c < plan.names().size(); c++) {
+            String ref = plan.names().get(c);
+            String name = feastName(ref, full);
+            List<String> refs = refsByName.computeIfAbsent(name, n -> new ArrayList<>());
+            refs.add(ref);
+            if (refs.size() == 2 && firstDuplicate < 0) {
+                firstDuplicate = c;
+            }
+            names.add(name);
+        }
+        if (firstDuplicate >= 0) {
+            List<String> collisions = refsByName.entrySet().stream().filter(e -> e.getValue().size() > 1)
+                    .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").toList();
+            throw new RequestException(400, "duplicate feature names in the response: " + String.join("; ", collisions)
+                    + "; Feast clients key the response by name, so request each feature once"
+                    + (full ? "" : " or set full_feature_names to tell features of different views apart"),
+                    byService ? "/feature_service" : "/features/" + plan.refIndexes().get(firstDuplicate));
+        }
+        return names;
+    }
+
     /** Feast names features {@code feature} or, with full names, {@code view__feature}. */
     private static String feastName(String name, boolean full) {
         int sep = name.indexOf(FeatureRef.SEPARATOR);
@@ -267,9 +320,8 @@ public final class FeatureApi {
         return full ? name.substring(0, sep) + FeatureRef.VARIABLE_SEPARATOR + name.substring(sep + 1) : name.substring(sep + 1);
     }
 
-    private FeaturePlan plan(JsonNode req) {
-        JsonNode service = absentIfNull(req.get("feature_service"));
-        JsonNode features = absentIfNull(req.get("features"));
+    /** {@link #plan(Object, Object)} for members of a JSON tree, each absent (null) or not null. */
+    private FeaturePlan treePlan(JsonNode service, JsonNode features) {
         Object refs = features == null || features.isArray() ? null : NativeRequest.WRONG_KIND;
         if (features != null && features.isArray()) {
             List<Object> list = new ArrayList<>(features.size());
@@ -314,12 +366,9 @@ public final class FeatureApi {
         return planner.forFeatures(refs);
     }
 
-    /** Reports the first value (in document order) that is not a scalar or not an int64, as the tree reading did. */
+    /** Reports the first value (in document order) that is not a scalar, as the tree reading did. */
     private static void checkScalars(Map<String, Object> values, String pointer) {
         for (Map.Entry<String, Object> e : values.entrySet()) {
-            if (e.getValue() == NativeRequest.OUT_OF_RANGE) {
-                throw new RequestException(400, "integer out of the int64 range", pointer + "/" + e.getKey());
-            }
             if (e.getValue() == NativeRequest.WRONG_KIND) {
                 throw new RequestException(400, "expected a string, number or boolean", pointer + "/" + e.getKey());
             }
@@ -363,6 +412,7 @@ public final class FeatureApi {
         }
     }
 
+    /** An entity value as {@link FeatureRetriever} takes it; an integer beyond int64 stays a BigInteger (a float64 takes it). */
     private static Object scalar(JsonNode n, String pointer) {
         if (n == null || n.isNull()) {
             return null;
@@ -371,10 +421,7 @@ public final class FeatureApi {
             return n.asText();
         }
         if (n.isIntegralNumber()) {
-            if (!n.canConvertToLong()) {
-                throw new RequestException(400, "integer out of the int64 range", pointer);
-            }
-            return n.asLong();
+            return n.canConvertToLong() ? (Object) n.asLong() : n.bigIntegerValue();
         }
         if (n.isNumber()) {
             return n.asDouble();

@@ -14,15 +14,18 @@ import java.util.List;
  * @param views        views to read, each with its entity join keys
  * @param columns      per output column: a windowed feature (view slot, feature index) or an on-demand one
  * @param requestFields request-context fields the on-demand features need (name and type)
+ * @param refIndexes   per output column, the index of the requested reference it comes from
+ *                     ({@code view:*} gives several columns)
  * @param jsonNames    {@code names} with their JSON string encodings computed once (responses write them as bytes)
  * @param joinKeys     the join keys of all views read, each once, in order of first appearance
  *                     (views of one entity share them; a response echoes each once)
  */
 public record FeaturePlan(List<String> names, List<ViewRead> views, List<Column> columns, List<Field> requestFields,
-                          List<SerializableString> jsonNames, List<String> joinKeys) {
+                          List<Integer> refIndexes, List<SerializableString> jsonNames, List<String> joinKeys) {
 
-    public FeaturePlan(List<String> names, List<ViewRead> views, List<Column> columns, List<Field> requestFields) {
-        this(names, views, columns, requestFields, names.stream().<SerializableString>map(SerializedString::new).toList(),
+    public FeaturePlan(List<String> names, List<ViewRead> views, List<Column> columns, List<Field> requestFields,
+                       List<Integer> refIndexes) {
+        this(names, views, columns, requestFields, refIndexes, names.stream().<SerializableString>map(SerializedString::new).toList(),
                 views.stream().flatMap(v -> v.joinKeys().stream()).map(Field::name).distinct().toList());
     }
 

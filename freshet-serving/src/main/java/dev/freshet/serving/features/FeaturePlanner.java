@@ -77,6 +77,7 @@ public final class FeaturePlanner {
         List<FeaturePlan.Column> columns = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Field> requestFields = new ArrayList<>();
+        List<Integer> refIndexes = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
             String ref = refs.get(i);
             String pointer = "/features/" + i;
@@ -84,6 +85,7 @@ public final class FeaturePlanner {
             if (onDemand.isPresent()) {
                 columns.add(onDemand(onDemand.get(), slots, reads, requestFields, pointer));
                 names.add(ref);
+                refIndexes.add(i);
                 continue;
             }
             FeatureRef parsed = FeatureRef.parse(ref).orElseThrow(() -> new RequestException(400,
@@ -95,13 +97,15 @@ public final class FeaturePlanner {
                     reads.get(slot).wanted()[f.index()] = true;
                     columns.add(new FeaturePlan.Windowed(slot, f.index()));
                     names.add(view.name() + FeatureRef.SEPARATOR + f.name());
+                    refIndexes.add(i);
                 }
                 continue;
             }
             columns.add(windowed(view, parsed.feature(), slots, reads, pointer));
             names.add(parsed.toString());
+            refIndexes.add(i);
         }
-        return new FeaturePlan(names, reads, columns, requestFields);
+        return new FeaturePlan(names, reads, columns, requestFields, refIndexes);
     }
 
     private CompiledView view(String name, String pointer) {

@@ -25,8 +25,6 @@ import java.util.Map;
 final class NativeRequest {
     /** Marks a value of the wrong kind (a nested object or array, or a non-string feature reference). */
     static final Object WRONG_KIND = new Object();
-    /** Marks an integer outside the int64 range. */
-    static final Object OUT_OF_RANGE = new Object();
     /** Marks an entity row that is not an object. */
     static final Map<String, Object> NOT_AN_OBJECT = Map.of();
 
@@ -125,7 +123,8 @@ final class NativeRequest {
     private static Object scalar(JsonParser p, JsonToken t) throws IOException {
         return switch (t) {
             case VALUE_STRING -> p.getText();
-            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? OUT_OF_RANGE : (Object) p.getLongValue();
+            // beyond int64: kept for the field's type to judge (a float64 takes it)
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
             case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;

@@ -2,22 +2,28 @@ package dev.freshet.serving.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.freshet.engine.Verdict;
 import dev.freshet.storage.DeadLetterQuery;
 import dev.freshet.storage.DeadLetterRecord;
 import dev.freshet.storage.StoredDeadLetter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * {@code GET /v1/dead-letters?source=&reason=&limit=&before=}: the stored dead letters (dropped
  * events), newest first, with {@code next_before} for the next page. The store is read off the
- * event loop; bad parameters are a 400 problem.
+ * event loop; bad parameters are a 400 problem naming the parameter.
  */
 final class DeadLettersEndpoint implements Handler<RoutingContext> {
     static final int MAX_DEAD_LETTERS = 1000;
+    /** The reasons letters are stored with: the engine's drop reasons (its verdicts that drop an event). */
+    static final List<String> REASONS = Arrays.stream(Verdict.values()).map(Verdict::dropReason).filter(Objects::nonNull)
+            .map(Enum::name).toList();
 
     private final ServingEngine engine;
     private final Vertx vertx;
@@ -32,8 +38,8 @@ final class DeadLettersEndpoint implements Handler<RoutingContext> {
         DeadLetterQuery query;
         try {
             query = query(ctx);
-        } catch (IllegalArgumentException e) {
-            Problems.send(ctx, 400, Problems.title(400), e.getMessage(), null);
+        } catch (Problems.BadParameter e) {
+            Problems.send(ctx, e);
             return;
         }
         vertx.executeBlocking(() -> engine.deadLetters(query)).onComplete(ar -> {
@@ -79,7 +85,7 @@ final class DeadLettersEndpoint implements Handler<RoutingContext> {
                 n = -1;
             }
             if (n < 1 || n > MAX_DEAD_LETTERS) {
-                throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_DEAD_LETTERS + ", got '" + limit + "'");
+                throw new Problems.BadParameter("limit", "limit must be an integer from 1 to " + MAX_DEAD_LETTERS + ", got '" + limit + "'");
             }
         }
         DeadLetterQuery q = DeadLetterQuery.newest(n);
@@ -92,23 +98,24 @@ final class DeadLettersEndpoint implements Handler<RoutingContext> {
                 id = -1;
             }
             if (id < 0) {
-                throw new IllegalArgumentException("before must be a dead-letter id (an integer >= 0), got '" + before + "'");
+                throw new Problems.BadParameter("before", "before must be a dead-letter id (an integer >= 0), got '" + before + "'");
             }
             q = q.before(id);
         }
         String source = ctx.request().getParam("source");
         if (source != null) {
             if (source.isBlank()) {
-                throw new IllegalArgumentException("source must not be empty");
+                throw new Problems.BadParameter("source", "source must not be empty");
             }
             q = q.withSource(source);
         }
         String reason = ctx.request().getParam("reason");
         if (reason != null) {
-            if (reason.isBlank()) {
-                throw new IllegalArgumentException("reason must not be empty");
+            String r = reason.trim().toUpperCase(Locale.ROOT);
+            if (!REASONS.contains(r)) { // a typo would otherwise read as "no dead letters"
+                throw new Problems.BadParameter("reason", "reason must be one of " + REASONS + " (any case), got '" + reason + "'");
             }
-            q = q.withReason(reason.trim().toUpperCase(Locale.ROOT));
+            q = q.withReason(r);
         }
         return q;
     }

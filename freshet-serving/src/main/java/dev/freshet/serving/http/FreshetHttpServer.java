@@ -28,8 +28,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +40,13 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The HTTP API of an embedded Freshet server on Vert.x: ingest, feature retrieval (native and
@@ -77,8 +81,8 @@ public final class FreshetHttpServer implements AutoCloseable {
     private static final String REJECTED_REQUESTS = "freshet_ingest_rejected_requests_total";
     /** Reasons of {@value #REJECTED_REQUESTS}: every ingest request not answered 200 is counted under one. */
     static final List<String> REJECT_REASONS = List.of("unauthorized", "body_too_large", "unknown_source", "batch_source",
-            "unsupported_media_type", "malformed", "too_many_events", "no_events", "all_invalid", "overloaded", "unavailable",
-            "error");
+            "unsupported_media_type", "bad_parameter", "malformed", "too_many_events", "no_events", "all_invalid", "overloaded",
+            "unavailable", "error");
 
     private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock,
                               TrainingSetJobs trainingSets) {
@@ -213,27 +217,60 @@ public final class FreshetHttpServer implements AutoCloseable {
                     countRejected(ctx.statusCode() == 413 ? "body_too_large" : "error");
                     ctx.next();
                 });
-        r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false));
-        r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true));
+        // every error answer of a feature request is counted, 413 from BodyBytes and 500s included
+        r.post("/v1/features").handler(body).handler(ctx -> features(ctx, false)).failureHandler(this::servingFailure);
+        r.post("/get-online-features").handler(body).handler(ctx -> features(ctx, true)).failureHandler(this::servingFailure);
         if (trainingSets != null) {
             r.post("/v1/training-sets").handler(ctx -> authorize(ctx, false)).handler(body).handler(this::submitTrainingSet);
             r.get("/v1/training-sets/:id").handler(ctx -> authorize(ctx, false)).handler(this::trainingSetStatus);
         }
         r.get("/v1/dead-letters").handler(ctx -> authorize(ctx, false)).handler(new DeadLettersEndpoint(engine, vertx));
-        r.route().last().handler(ctx -> Problems.send(ctx, 404, Problems.title(404),
-                "no endpoint " + ctx.request().method() + " " + ctx.request().path()
-                        + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, POST /v1/training-sets, GET /v1/dead-letters, GET /health, /ready, /metrics",
-                null));
+        r.route().last().handler(ctx -> {
+            String allowed = allowedMethods(r, ctx.request().path());
+            if (!allowed.isEmpty()) { // a known path asked with another method
+                ctx.response().putHeader("Allow", allowed);
+                Problems.send(ctx, 405, Problems.title(405), "method " + ctx.request().method() + " not allowed on "
+                        + ctx.request().path() + "; allowed: " + allowed, null);
+                return;
+            }
+            Problems.send(ctx, 404, Problems.title(404), "no endpoint " + ctx.request().method() + " " + ctx.request().path()
+                    + "; see POST /v1/sources/{source}/events, POST /v1/features, POST /get-online-features, POST /v1/training-sets, GET /v1/dead-letters, GET /health, /ready, /metrics",
+                    null);
+        });
         r.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
             String detail = switch (status) {
                 case 413 -> "request body larger than " + options.maxBodyBytes() + " bytes";
-                case 405 -> "method " + ctx.request().method() + " not allowed on " + ctx.request().path();
                 default -> ctx.failure() == null ? Problems.title(status) : String.valueOf(ctx.failure().getMessage());
             };
             Problems.send(ctx, status, Problems.title(status), detail, null);
         });
         return r;
+    }
+
+    /**
+     * The methods (comma-separated) of {@code router}'s routes whose path matches {@code path}, a
+     * {@code :name} segment matching any segment; empty if none does.
+     */
+    private static String allowedMethods(Router router, String path) {
+        String[] segments = path.split("/");
+        return router.getRoutes().stream()
+                .filter(route -> route.getPath() != null && route.methods() != null && pathMatches(route.getPath().split("/"), segments))
+                .map(Route::methods).flatMap(Set::stream).map(HttpMethod::name).distinct().sorted()
+                .collect(Collectors.joining(", "));
+    }
+
+    private static boolean pathMatches(String[] pattern, String[] segments) {
+        if (pattern.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < pattern.length; i++) {
+            boolean param = pattern[i].startsWith(":") && !segments[i].isEmpty();
+            if (!param && !pattern[i].equals(segments[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Requires the bearer token if one is configured; {@code ingest}: a refusal also counts as a rejected ingest request. */
@@ -267,6 +304,13 @@ public final class FreshetHttpServer implements AutoCloseable {
 
     private void ingest(RoutingContext ctx) {
         long start = System.nanoTime();
+        String wait = ctx.request().getParam("wait");
+        if (wait != null && !wait.equals("applied")) {
+            countRejected("bad_parameter");
+            Problems.send(ctx, new Problems.BadParameter("wait", "wait must be 'applied' (answer once the events are visible"
+                    + " to reads) or absent (answer once they are durable), got '" + wait + "'"));
+            return;
+        }
         String source = ctx.pathParam("source");
         SourceSpec spec = repo.source(source).orElse(null);
         if (spec == null) {
@@ -298,9 +342,6 @@ public final class FreshetHttpServer implements AutoCloseable {
             rejectIngest(ctx, 413, "too_many_events", e.getMessage());
             return;
         }
-        for (RejectedEvent rej : result.rejected()) {
-            metrics.counter("freshet_ingest_rejected_events_total", "source", source, "reason", reasonTag(rej.reason())).increment();
-        }
         if (batch.size() == 0) {
             countRejected(result.events() == 0 ? "no_events" : "all_invalid");
             ObjectNode p = report(result, -1, -1, false);
@@ -310,7 +351,7 @@ public final class FreshetHttpServer implements AutoCloseable {
             ctx.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json").end(p.toString());
             return;
         }
-        boolean waitApplied = "applied".equals(ctx.request().getParam("wait"));
+        boolean waitApplied = wait != null;
         Context context = vertx.getOrCreateContext();
         engine.append(source, batch).whenComplete((range, err) -> context.runOnContext(v -> {
             if (err != null) {
@@ -324,6 +365,9 @@ public final class FreshetHttpServer implements AutoCloseable {
                 return;
             }
             metrics.counter("freshet_ingest_events_total", "source", source).increment(batch.size());
+            for (RejectedEvent rej : result.rejected()) { // invalid events of an accepted request, counted once
+                metrics.counter("freshet_ingest_rejected_events_total", "source", source, "reason", reasonTag(rej.reason())).increment();
+            }
             ingestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (!waitApplied) {
                 json(ctx, 200, report(result, range[0], range[1], false).toString());
@@ -387,7 +431,7 @@ public final class FreshetHttpServer implements AutoCloseable {
         long start = System.nanoTime();
         byte[] body = BodyBytes.of(ctx);
         if (!engine.isReady()) {
-            metrics.counter("freshet_serving_errors_total", "status", "503").increment();
+            countServingError(503);
             ctx.response().putHeader("Retry-After", "1");
             Problems.send(ctx, 503, Problems.title(503), "restoring state and replaying the log; reads would be incomplete", null);
             return;
@@ -398,20 +442,38 @@ public final class FreshetHttpServer implements AutoCloseable {
             ctx.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(out));
             servingLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         } catch (RequestException e) {
-            metrics.counter("freshet_serving_errors_total", "status", Integer.toString(e.status())).increment();
+            countServingError(e.status());
             Problems.send(ctx, e.status(), Problems.title(e.status()), e.getMessage(), e.pointer());
         }
     }
 
+    /** Counts a feature request that failed before or outside its handler's answers (413, 500, ...); the router answers it. */
+    private void servingFailure(RoutingContext ctx) {
+        countServingError(ctx.statusCode() > 0 ? ctx.statusCode() : 500);
+        ctx.next();
+    }
+
+    private void countServingError(int status) {
+        metrics.counter("freshet_serving_errors_total", "status", Integer.toString(status)).increment();
+    }
+
     private void submitTrainingSet(RoutingContext ctx) {
         byte[] body = BodyBytes.of(ctx);
-        try {
-            TrainingSetJobs.Submitted job = trainingSets.submit(body);
-            ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-                    .putHeader("Location", "/v1/training-sets/" + job.id()).end(Buffer.buffer(job.status()));
-        } catch (RequestException e) {
-            Problems.send(ctx, e.status(), Problems.title(e.status()), e.getMessage(), e.pointer());
-        }
+        // submitting checks the spine file on disk and resolves the features: off the event loop
+        vertx.executeBlocking(() -> trainingSets.submit(body)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                TrainingSetJobs.Submitted job = ar.result();
+                ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+                        .putHeader("Location", "/v1/training-sets/" + job.id()).end(Buffer.buffer(job.status()));
+            } else if (ar.cause() instanceof RequestException e) {
+                if (e.status() == 429) {
+                    ctx.response().putHeader("Retry-After", Integer.toString(TrainingSetJobs.RETRY_AFTER_SECONDS));
+                }
+                Problems.send(ctx, e.status(), Problems.title(e.status()), e.getMessage(), e.pointer());
+            } else {
+                ctx.fail(ar.cause());
+            }
+        });
     }
 
     private void trainingSetStatus(RoutingContext ctx) {

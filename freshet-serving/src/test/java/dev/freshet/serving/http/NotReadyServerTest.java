@@ -33,7 +33,7 @@ class NotReadyServerTest {
     static final FeatureRepository FRAUD = RepositoryLoader.load(Path.of("..", "examples", "fraud")).repositoryOrThrow();
 
     /** A recovering engine, behaving as EmbeddedEngine does before it is ready. */
-    static final class RecoveringEngine implements ServingEngine {
+    static class RecoveringEngine implements ServingEngine {
         final List<CompiledView> views = new ArrayList<>();
 
         RecoveringEngine() {
