@@ -36,26 +36,29 @@ public final class ApplyCommand implements Callable<Integer> {
         if (r == null) {
             return 1;
         }
-        Registry registry;
+        // a damaged registry, or one that cannot be read or written: a message naming it, not a stack trace
         try {
-            registry = Registry.open(registryFile != null ? registryFile : Registry.defaultFile(repo), Clock.systemUTC());
-        } catch (RegistryFileException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage()); // a damaged or unreadable registry, named
-            return 1;
+            Registry registry = Registry.open(registryFile != null ? registryFile : Registry.defaultFile(repo), Clock.systemUTC());
+            Plan plan = registry.plan(r);
+            out.println(plan);
+            out.printf("plan: %d added, %d changed, %d unchanged, %d removed%n",
+                    plan.added().size(), plan.changed().size(), plan.unchanged().size(), plan.removed().size());
+            if (dryRun) {
+                out.println("dry run: nothing recorded");
+            } else if (!plan.hasChanges()) {
+                out.println("nothing to apply");
+            } else {
+                registry.apply(plan);
+                out.println("applied: registry " + registry.file() + " at revision " + registry.revision());
+            }
+            return 0;
+        } catch (RegistryFileException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            spec.commandLine().getErr().println("error: " + FileErrors.describe(e));
+        } finally {
+            out.flush();
         }
-        Plan plan = registry.plan(r);
-        out.println(plan);
-        out.printf("plan: %d added, %d changed, %d unchanged, %d removed%n",
-                plan.added().size(), plan.changed().size(), plan.unchanged().size(), plan.removed().size());
-        if (dryRun) {
-            out.println("dry run: nothing recorded");
-        } else if (!plan.hasChanges()) {
-            out.println("nothing to apply");
-        } else {
-            registry.apply(plan);
-            out.println("applied: registry " + registry.file() + " at revision " + registry.revision());
-        }
-        out.flush();
-        return 0;
+        return 1;
     }
 }

@@ -9,12 +9,15 @@ import dev.freshet.serving.features.RequestException;
 import dev.freshet.storage.StorageLockedException;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
 import dev.freshet.storage.rocksdb.StorageOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code freshet training-set}: a point-in-time training set from the event log of a data directory. */
 @Command(name = "training-set", mixinStandardHelpOptions = true,
@@ -67,12 +70,23 @@ public final class TrainingSetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (sameFile(this.out, spine)) {
+            throw new ParameterException(spec.commandLine(), "--out " + this.out + " is the spine file: it would be overwritten;"
+                    + " write the training set to another file");
+        }
         FeatureRepository r = RepositoryOptions.loadOrReport(repo, err);
         if (r == null) {
             return 1;
         }
         if (!Files.isDirectory(data)) {
             err.println("no data directory " + data + " (run `freshet serve --data " + data + "` or `freshet ingest` first)");
+            err.flush();
+            return 1;
+        }
+        // before the replay, which may take long: the output is written only at its end
+        String unwritable = unwritable(this.out);
+        if (unwritable != null) {
+            err.println("training-set: cannot write " + this.out + ": " + unwritable);
             err.flush();
             return 1;
         }
@@ -91,9 +105,43 @@ public final class TrainingSetCommand implements Callable<Integer> {
             err.println("data directory " + data + " is in use (is `freshet serve` running on it?): use POST /v1/training-sets on the server instead");
         } catch (SpineException | IllegalArgumentException | RequestException e) {
             err.println("training-set: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            err.println("training-set: " + FileErrors.describe(e));
         }
         err.flush();
         return 1;
+    }
+
+    /** Whether both name the same existing file (through links, relative paths or case-insensitive names). */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * Null when {@code file} can be written (its directory is made if missing, as the writer would),
+     * else why not. Tried for real, with a file created and deleted next to it: permission bits do
+     * not tell (root, read-only or virtual file systems such as /proc).
+     */
+    private static String unwritable(Path file) {
+        if (Files.isDirectory(file)) {
+            return "it is a directory";
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return FileErrors.reason(e);
+        }
+        try {
+            Files.delete(Files.createTempFile(dir, ".freshet-write-check-", ".tmp"));
+            return null;
+        } catch (IOException e) {
+            return "cannot create files in " + dir;
+        }
     }
 
 }

@@ -11,7 +11,6 @@ import dev.freshet.serving.http.ServerOptions;
 import dev.freshet.storage.StorageException;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,21 +109,12 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             return ServeCommand.Running.start(r, dir, options, FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
         } catch (RuntimeException e) {
-            if (port == 0 || !bindFailed(e)) {
+            if (port == 0 || ServeCommand.bindFailure(e).isEmpty()) {
                 throw e;
             }
             spec.commandLine().getErr().println("port " + port + " is not available (" + e.getMessage() + "); using a free port");
             return ServeCommand.Running.start(r, dir, ServerOptions.defaults(0), FsyncPolicy.ALWAYS, Duration.ofSeconds(10), Clock.systemUTC());
         }
-    }
-
-    private static boolean bindFailed(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void run(String base, Duration runFor, java.util.function.BooleanSupplier stop, PrintWriter out) throws Exception {

@@ -13,12 +13,14 @@ import dev.freshet.storage.StorageException;
 import dev.freshet.storage.rocksdb.EmbeddedStorage;
 import dev.freshet.storage.rocksdb.FsyncPolicy;
 import dev.freshet.storage.rocksdb.StorageOptions;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
@@ -82,8 +84,25 @@ public final class ServeCommand implements Callable<Integer> {
             // e.g. the data directory is held by another server: a message, not a stack trace
             spec.commandLine().getErr().println("freshet serve: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // the port is taken (8080 often is): a message, not a stack trace
+            BindException bind = bindFailure(e).orElseThrow(() -> e);
+            String why = String.valueOf(bind.getMessage()).contains("already in use") ? "is already in use"
+                    : "is not available (" + bind.getMessage() + ")";
+            spec.commandLine().getErr().println("freshet serve: port " + port + " " + why);
+            return 1;
         }
         return 0;
+    }
+
+    /** The {@link BindException} behind a failed {@link Running#start}, if that is why it failed (the port is taken). */
+    public static Optional<BindException> bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException b) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -81,7 +81,7 @@ public final class ExpressionCompiler {
     /** Compiles in the given mode, returning issues instead of throwing. */
     public ExpressionResult tryCompile(String text, Schema schema, Mode mode) {
         if (text == null || text.isBlank()) {
-            return ExpressionResult.failure(List.of(new ExpressionIssue("expression is empty", 0)));
+            return ExpressionResult.failure(List.of(new ExpressionIssue("expression is empty")));
         }
         Cel cel = environment.forVariables(schema.types());
         CelValidationResult result = cel.compile(text);
@@ -92,7 +92,7 @@ public final class ExpressionCompiler {
         try {
             ast = result.getAst();
         } catch (CelValidationException e) {
-            return ExpressionResult.failure(List.of(new ExpressionIssue(e.getMessage(), 0)));
+            return ExpressionResult.failure(List.of(new ExpressionIssue(e.getMessage())));
         }
         CelValidationResult literals = environment.literalValidator(schema.types()).validate(ast);
         if (literals.hasError()) {
@@ -103,7 +103,7 @@ public final class ExpressionCompiler {
         Optional<FieldType> celType = CelEnvironment.fieldType(ast.getResultType());
         if (celType.isEmpty()) {
             return ExpressionResult.failure(List.of(new ExpressionIssue("expression has CEL type "
-                    + ast.getResultType().name() + "; supported result types are int, double, bool and string", 0)));
+                    + ast.getResultType().name() + "; supported result types are int, double, bool and string")));
         }
         FieldType type = fieldIndex >= 0 ? schema.field(fieldIndex).type() : celType.get();
         if (mode == Mode.DIRECT_WHEN_POSSIBLE) {
@@ -115,7 +115,7 @@ public final class ExpressionCompiler {
         try {
             return ExpressionResult.of(new CelFallbackExpr(cel.createProgram(ast), type, text, schema, fieldIndex));
         } catch (CelEvaluationException e) {
-            return ExpressionResult.failure(List.of(new ExpressionIssue(e.getMessage(), 0)));
+            return ExpressionResult.failure(List.of(new ExpressionIssue(e.getMessage())));
         }
     }
 
@@ -162,8 +162,10 @@ public final class ExpressionCompiler {
         List<ExpressionIssue> out = new ArrayList<>();
         for (CelIssue issue : celIssues) {
             String message = tidy(issue.getMessage(), schema);
+            // CEL: 1-based line, 0-based column within it, negative when unknown
+            int line = issue.getSourceLocation().getLine();
             int column = issue.getSourceLocation().getColumn();
-            out.add(new ExpressionIssue(message, column >= 0 ? column + 1 : 0));
+            out.add(line > 0 && column >= 0 ? new ExpressionIssue(message, line, column + 1) : new ExpressionIssue(message));
         }
         return out;
     }

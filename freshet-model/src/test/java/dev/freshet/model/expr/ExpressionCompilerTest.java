@@ -160,6 +160,16 @@ class ExpressionCompilerTest {
     }
 
     @Test
+    void issuesOfAMultiLineExpressionCarryTheirLine() {
+        ExpressionIssue issue = compiler.tryCompile("amount > 0 &&\n  amout > 1", SCHEMA).issues().getFirst();
+        assertEquals(2, issue.line());
+        assertEquals(3, issue.column());
+        assertEquals("undeclared reference to 'amout' (did you mean 'amount'?) (at line 2, column 3 of the expression)",
+                issue.toString());
+        assertEquals("x (at column 8)", new ExpressionIssue("x", 1, 8).toString());
+    }
+
+    @Test
     void undeclaredNamesGetAHint() {
         ExpressionResult r = compiler.tryCompile("amout > 0", SCHEMA);
         assertEquals("undeclared reference to 'amout' (did you mean 'amount'?)", r.issues().getFirst().message());

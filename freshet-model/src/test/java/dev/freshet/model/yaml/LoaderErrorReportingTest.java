@@ -27,6 +27,19 @@ class LoaderErrorReportingTest {
             ---
             """;
 
+    private static final String BATCH_SOURCE = """
+            kind: entity
+            name: card
+            join_keys: {card_id: string}
+            ---
+            kind: source
+            name: profiles
+            type: batch
+            event_time_field: updated_at
+            schema: {card_id: string, credit_limit: float64, updated_at: timestamp}
+            ---
+            """;
+
     private static List<String> errors(LoadResult result) {
         return result.errors().stream().map(ValidationError::toString).toList();
     }
@@ -252,5 +265,204 @@ class LoaderErrorReportingTest {
                 """);
         assertEquals(List.of("f.yaml:16:52: v.features[0].filter: invalid regular expression literal:"
                 + " Unclosed character class near index 0 (at column 14)"), errors(result));
+    }
+
+    // Consequence: `ttl: PT0.0005S` loads as valid, is compiled to 0 ms = "no ttl", so rows never become OUTSIDE_MAX_AGE.
+    @Test
+    void subMillisecondTtlIsRejectedLikeEveryOtherDuration() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", BATCH_SOURCE + """
+                kind: feature_view
+                name: profile
+                entity: card
+                source: profiles
+                ttl: PT0.0005S
+                features:
+                  - name: credit_limit
+                    input: credit_limit
+                """);
+        assertFalse(result.isValid(), "a ttl that is not a whole number of milliseconds must be an error");
+        assertTrue(errors(result).stream().anyMatch(e -> e.contains("profile.ttl")), errors(result).toString());
+    }
+
+    // Consequence: `join_keys: card_id` (a string, not a mapping) also reports "missing required key 'join_keys'", which is false.
+    @Test
+    void joinKeysOfTheWrongShapeAreReportedOnceNotAlsoAsMissing() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", """
+                kind: entity
+                name: card
+                join_keys: card_id
+                """);
+        assertEquals(List.of("f.yaml:3:12: card.join_keys: join_keys must be a mapping (key: value lines), not a string"),
+                errors(result));
+    }
+
+    // Consequence: `schema: x` also reports "missing required key 'schema'" and an unknown event-time field: three errors for one mistake.
+    @Test
+    void schemaOfTheWrongShapeHidesNoFalseErrors() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", """
+                kind: source
+                name: s
+                type: stream
+                schema: x
+                event_time_field: t
+                """);
+        assertEquals(List.of("f.yaml:4:9: s.schema: schema must be a mapping (key: value lines), not a string"),
+                errors(result));
+    }
+
+    // Consequence: docs promise anchors (&a) are reported as errors, but `name: &n card` loads silently as valid.
+    @Test
+    void anchorsAreReportedAsDocumented() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", """
+                kind: entity
+                name: &n card
+                join_keys: {card_id: string}
+                """);
+        assertFalse(result.isValid(), "FEATURE_REPOSITORY.md: YAML anchors and aliases are not supported and are reported as errors");
+    }
+
+    // Consequence: an error on line 2 of a multi-line CEL expression is reported at the expression's first line with
+    // "(at column 10)" of another line, so the user is sent to the wrong place.
+    @Test
+    void errorInAMultiLineExpressionPointsAtItsLine() {
+        String yaml = """
+                kind: entity
+                name: user
+                join_keys: {user_id: int64}
+                ---
+                kind: source
+                name: clicks
+                type: stream
+                event_time_field: ts
+                schema: {user_id: int64, amount: float64, ts: timestamp}
+                ---
+                kind: feature_view
+                name: v
+                entity: user
+                source: clicks
+                features:
+                  - name: s
+                    function: sum
+                    window: 1h
+                    input: |
+                      amount +
+                        amount * nope
+                """;
+        int nopeLine = (int) yaml.lines().takeWhile(l -> !l.contains("nope")).count() + 1;
+        LoadResult result = RepositoryLoader.loadString("f.yaml", yaml);
+        assertEquals(1, result.errors().size(), errors(result).toString());
+        ValidationError e = result.errors().getFirst();
+        assertTrue(e.line() == nopeLine || e.message().contains("line 2"),
+                "the error is on line " + nopeLine + " of f.yaml (line 2 of the expression), reported as: " + e);
+    }
+
+    /** An anchor on a mapping or a key is reported too, once, even where a mapping and its first key start together. */
+    @Test
+    void anchorsOnMappingsAndKeysAreReportedOnceEach() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", """
+                &e kind: entity
+                name: card
+                join_keys: &k {card_id: string}
+                """);
+        assertEquals(List.of("f.yaml:1:1: YAML anchors (&e) are not supported; repeat the value where it is needed",
+                "f.yaml:3:12: YAML anchors (&k) are not supported; repeat the value where it is needed"), errors(result));
+    }
+
+    /**
+     * An error in a literal (|) or folded (>) block expression is located at its own line and column
+     * of the file; where the file position cannot be told (a folded line, a quoted string with \n),
+     * the message gives the line and column within the expression.
+     */
+    @Test
+    void errorsInMultiLineExpressionsAreLocatedAtTheirLine() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", BASE + """
+                kind: feature_view
+                name: v
+                entity: user
+                source: clicks
+                features:
+                  - name: a
+                    function: sum
+                    window: 1h
+                    input: !!str |
+                      amount
+                        + nope
+                  - name: b
+                    function: count
+                    window: 1h
+                    filter: >
+                      amount > 0 &&
+                        nope
+                  - name: c
+                    function: count
+                    window: 1h
+                    filter: >
+                      amount > 0 &&
+                      nope
+                  - name: d
+                    function: sum
+                    window: 1h
+                    input: "amount +\\n nope"
+                """);
+        assertEquals(List.of("f.yaml:21:11: v.features[0].input: undeclared reference to 'nope'",
+                "f.yaml:27:9: v.features[1].filter: undeclared reference to 'nope'",
+                "f.yaml:31:13: v.features[2].filter: undeclared reference to 'nope' (at column 15)",
+                "f.yaml:37:12: v.features[3].input: undeclared reference to 'nope' (at line 2, column 2 of the expression)"),
+                errors(result));
+    }
+
+    /**
+     * A key of the wrong shape is reported once: not also as missing, and references that depend on
+     * it (features of a view whose features could not be read, fields of an unreadable schema, the
+     * expression of an on-demand feature whose features could not be read) are not reported either.
+     */
+    @Test
+    void keysOfTheWrongShapeHideNoDependentErrors() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", BASE + """
+                kind: feature_view
+                name: v
+                entity: [user]
+                source: clicks
+                features: x
+                ---
+                kind: feature_service
+                name: s
+                features: [v:a, v:*]
+                ---
+                kind: feature_service
+                name: s2
+                features: v:a
+                ---
+                kind: on_demand_feature
+                name: o
+                type: float64
+                features: v:a
+                expression: v__a * 2.0
+                ---
+                kind: on_demand_feature
+                name: o2
+                type: float64
+                expression: [x]
+                ---
+                kind: source
+                name: s3
+                type: stream
+                event_time_field: ts
+                schema: [ts]
+                options: {created_timestamp_field: c}
+                ---
+                kind: feature_view
+                name: v3
+                entity: user
+                source: s3
+                features:
+                  - {name: a, function: sum, window: 1h, input: amount, filter: "x > 1"}
+                """);
+        assertEquals(List.of("f.yaml:13:9: v.entity: entity must be a single value, not a list",
+                "f.yaml:15:11: v.features: features must be a list (lines starting with '- '), not a string",
+                "f.yaml:23:11: s2.features: features must be a list (lines starting with '- '), not a string",
+                "f.yaml:28:11: o.features: features must be a list (lines starting with '- '), not a string",
+                "f.yaml:34:13: o2.expression: expression must be a single value, not a list",
+                "f.yaml:40:9: s3.schema: schema must be a mapping (key: value lines), not a list"), errors(result));
     }
 }

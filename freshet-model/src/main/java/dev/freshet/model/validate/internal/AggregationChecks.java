@@ -1,6 +1,5 @@
 package dev.freshet.model.validate.internal;
 
-import dev.freshet.model.expr.ExpressionIssue;
 import dev.freshet.model.expr.ExpressionResult;
 import dev.freshet.model.spec.AggregationFunction;
 import dev.freshet.model.spec.AggregationParams;
@@ -29,7 +28,7 @@ final class AggregationChecks {
         } else if (f.requiresInput() && schema != null) {
             ExpressionResult input = ctx.compile(agg.input(), schema);
             if (!input.ok()) {
-                report(ctx, view, path + ".input", input);
+                ctx.error(view, path + ".input", input);
             } else if (!f.acceptsInput(input.expr().type())) {
                 ctx.error(view, path + ".input", f.yamlName() + " needs a numeric input (int64, float64 or timestamp), but '"
                         + agg.input() + "' is " + input.expr().type().yamlName());
@@ -38,17 +37,11 @@ final class AggregationChecks {
         if (agg.filter() != null && schema != null) {
             ExpressionResult filter = ctx.compile(agg.filter(), schema);
             if (!filter.ok()) {
-                report(ctx, view, path + ".filter", filter);
+                ctx.error(view, path + ".filter", filter);
             } else if (filter.expr().type() != FieldType.BOOL) {
                 ctx.error(view, path + ".filter", "filter must be a bool expression, but '" + agg.filter() + "' is "
                         + filter.expr().type().yamlName());
             }
-        }
-    }
-
-    static void report(ValidationContext ctx, FeatureViewSpec view, String path, ExpressionResult result) {
-        for (ExpressionIssue issue : result.issues()) {
-            ctx.error(view, path, issue.toString());
         }
     }
 

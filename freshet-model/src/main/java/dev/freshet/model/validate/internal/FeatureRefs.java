@@ -32,7 +32,7 @@ final class FeatureRefs {
         }
         List<String> names = featureNames(view.get());
         if (!names.contains(ref.feature())) {
-            if (!ctx.sources().declaresFeature(ref.view(), ref.feature())) {
+            if (!ctx.sources().declaresFeature(ref.view(), ref.feature()) && !ctx.unreadable(view.get(), "features")) {
                 ctx.error(owner, path, "unknown feature '" + ref + "': view '" + ref.view() + "' has no feature '"
                         + ref.feature() + "'" + Suggestions.hint(ref.feature(), names));
             }

@@ -1,7 +1,6 @@
 package dev.freshet.model.validate.internal;
 
 import dev.freshet.model.expr.ExpressionCompiler;
-import dev.freshet.model.expr.ExpressionIssue;
 import dev.freshet.model.expr.ExpressionResult;
 import dev.freshet.model.spec.FeatureRef;
 import dev.freshet.model.spec.FieldType;
@@ -22,7 +21,7 @@ final class OnDemandChecks {
 
     static void check(ValidationContext ctx, OnDemandFeatureSpec spec) {
         if (spec.type() == null) {
-            ctx.error(spec, "type", "missing required key 'type'");
+            ctx.missing(spec, "type", "");
         }
         Map<String, FieldType> variables = new HashMap<>();
         spec.requestFields().forEach((name, type) -> {
@@ -55,7 +54,7 @@ final class OnDemandChecks {
             }
         }
         if (spec.expression() == null || spec.expression().isBlank()) {
-            ctx.error(spec, "expression", "missing required key 'expression'");
+            ctx.missing(spec, "expression", "");
             return;
         }
         if (!allResolved) {
@@ -63,9 +62,7 @@ final class OnDemandChecks {
         }
         ExpressionResult result = ctx.compile(spec.expression(), ExpressionCompiler.variables(variables));
         if (!result.ok()) {
-            for (ExpressionIssue issue : result.issues()) {
-                ctx.error(spec, "expression", issue.toString());
-            }
+            ctx.error(spec, "expression", result);
         } else if (spec.type() != null && result.expr().type() != spec.type()) {
             ctx.error(spec, "type", "expression has type " + result.expr().type().yamlName() + " but type is "
                     + spec.type().yamlName());

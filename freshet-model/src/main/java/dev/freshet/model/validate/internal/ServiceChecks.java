@@ -23,7 +23,7 @@ final class ServiceChecks {
 
     static void check(ValidationContext ctx, FeatureServiceSpec service) {
         if (service.features().isEmpty()) {
-            ctx.error(service, "features", "missing required key 'features' (a feature service needs at least one feature)");
+            ctx.missing(service, "features", "a feature service needs at least one feature");
         }
         Map<String, String> servedBy = new HashMap<>();
         List<String> refs = service.features();

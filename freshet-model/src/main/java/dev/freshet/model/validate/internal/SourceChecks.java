@@ -1,12 +1,10 @@
 package dev.freshet.model.validate.internal;
 
-import dev.freshet.model.Durations;
 import dev.freshet.model.internal.Suggestions;
 import dev.freshet.model.spec.Field;
 import dev.freshet.model.spec.FieldType;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.model.spec.SpecKind;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +22,7 @@ final class SourceChecks {
 
     static void check(ValidationContext ctx, SourceSpec source) {
         if (source.schema().size() == 0 && !ctx.sources().declaresAnyField(SpecKind.SOURCE, source.name())) {
-            ctx.error(source, "schema", "missing required key 'schema' (a source needs at least one field)");
+            ctx.missing(source, "schema", "a source needs at least one field");
         }
         Set<String> seen = new HashSet<>();
         for (Field field : source.schema().fields()) {
@@ -39,15 +37,15 @@ final class SourceChecks {
         if (created != null) {
             checkTimeField(ctx, source, "options." + CREATED_FIELD_OPTION, "created-timestamp field", created);
         }
-        nonNegative(ctx, source, "allowed_lateness", source.allowedLateness());
-        nonNegative(ctx, source, "availability_delay", source.availabilityDelay());
-        nonNegative(ctx, source, "max_future_skew", source.maxFutureSkew());
+        DurationChecks.nonNegative(ctx, source, "allowed_lateness", "allowed_lateness", source.allowedLateness());
+        DurationChecks.nonNegative(ctx, source, "availability_delay", "availability_delay", source.availabilityDelay());
+        DurationChecks.nonNegative(ctx, source, "max_future_skew", "max_future_skew", source.maxFutureSkew());
     }
 
     private static void checkEventTime(ValidationContext ctx, SourceSpec source) {
         String name = source.eventTimeField();
         if (name == null) {
-            ctx.error(source, "event_time_field", "missing required key 'event_time_field'");
+            ctx.missing(source, "event_time_field", "");
             return;
         }
         checkTimeField(ctx, source, "event_time_field", "event-time field", name);
@@ -57,7 +55,7 @@ final class SourceChecks {
     private static void checkTimeField(ValidationContext ctx, SourceSpec source, String path, String what, String name) {
         Optional<Field> field = source.schema().find(name);
         if (field.isEmpty()) {
-            if (!ctx.sources().declaresField(SpecKind.SOURCE, source.name(), name)) {
+            if (!ctx.sources().declaresField(SpecKind.SOURCE, source.name(), name) && !ctx.unreadable(source, "schema")) {
                 ctx.error(source, path, "unknown " + what + " '" + name + "'"
                         + Suggestions.hint(name, source.schema().types().keySet()));
             }
@@ -67,17 +65,6 @@ final class SourceChecks {
         if (type != FieldType.TIMESTAMP && type != FieldType.INT64) {
             ctx.error(source, path, what + " '" + name + "' has type " + type.yamlName()
                     + "; it must be timestamp or int64 (epoch milliseconds)");
-        }
-    }
-
-    private static void nonNegative(ValidationContext ctx, SourceSpec source, String key, Duration d) {
-        if (d.isNegative()) {
-            ctx.error(source, key, key + " must not be negative, got " + Durations.format(d));
-        } else if (d.getNano() % 1_000_000 != 0) {
-            ctx.error(source, key, key + " must be a whole number of milliseconds, got " + Durations.format(d));
-        } else if (!Durations.fitsInMillis(d)) {
-            ctx.error(source, key, key + " " + Durations.format(d) + " is too long: at most "
-                    + Durations.format(Durations.MAX_MILLIS));
         }
     }
 }

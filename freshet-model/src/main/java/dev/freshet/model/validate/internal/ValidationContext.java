@@ -2,6 +2,7 @@ package dev.freshet.model.validate.internal;
 
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.model.expr.ExpressionCompiler;
+import dev.freshet.model.expr.ExpressionIssue;
 import dev.freshet.model.expr.ExpressionResult;
 import dev.freshet.model.spec.AggregationSpec;
 import dev.freshet.model.spec.BatchFeatureSpec;
@@ -49,10 +50,41 @@ public final class ValidationContext {
 
     /** Reports a problem at {@code path} (relative to the object, e.g. {@code features[2].hop}). */
     public void error(Spec spec, String path, String message) {
-        String full = path.isEmpty() ? spec.name() : spec.name() + "." + path;
         errors.add(sources.locate(spec, path)
-                .map(l -> new ValidationError(l.file(), l.line(), l.column(), full, message))
-                .orElseGet(() -> new ValidationError(ValidationError.BUILDER, 0, 0, full, message)));
+                .map(l -> new ValidationError(l.file(), l.line(), l.column(), fullPath(spec, path), message))
+                .orElseGet(() -> new ValidationError(ValidationError.BUILDER, 0, 0, fullPath(spec, path), message)));
+    }
+
+    /**
+     * Reports the issues of the expression at {@code path}: each at its own file line and column
+     * when the expression is a block scalar written line for line, else at the expression with its
+     * position in the message.
+     */
+    public void error(Spec spec, String path, ExpressionResult result) {
+        for (ExpressionIssue issue : result.issues()) {
+            sources.locateInText(spec, path, issue.line(), issue.column()).ifPresentOrElse(
+                    l -> errors.add(new ValidationError(l.file(), l.line(), l.column(), fullPath(spec, path), issue.message())),
+                    () -> error(spec, path, issue.toString()));
+        }
+    }
+
+    private static String fullPath(Spec spec, String path) {
+        return path.isEmpty() ? spec.name() : spec.name() + "." + path;
+    }
+
+    /**
+     * Whether the loader could not read {@code key} of {@code spec} and reported it: neither its
+     * absence nor the checks that depend on its value are reported again.
+     */
+    public boolean unreadable(Spec spec, String key) {
+        return sources.unreadable(spec.kind(), spec.name(), key);
+    }
+
+    /** Reports that the required {@code key} is missing (why it is required, if not empty), unless it was unreadable. */
+    public void missing(Spec spec, String key, String why) {
+        if (!unreadable(spec, key)) {
+            error(spec, key, "missing required key '" + key + "'" + (why.isEmpty() ? "" : " (" + why + ")"));
+        }
     }
 
     /** "file:line" of a path, for "also defined at" notes; empty for builder-made objects. */

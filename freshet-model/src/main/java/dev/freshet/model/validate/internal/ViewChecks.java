@@ -1,6 +1,5 @@
 package dev.freshet.model.validate.internal;
 
-import dev.freshet.model.Durations;
 import dev.freshet.model.expr.ExpressionResult;
 import dev.freshet.model.internal.Suggestions;
 import dev.freshet.model.spec.AggregationSpec;
@@ -32,14 +31,15 @@ final class ViewChecks {
                 ctx.repo().entities()).flatMap(ctx.repo()::entity);
         Optional<SourceSpec> source = resolve(ctx, view, "source", SpecKind.SOURCE, view.source(),
                 ctx.repo().sources()).flatMap(ctx.repo()::source);
-        if (entity.isPresent() && source.isPresent()) {
+        // fields are checked against a schema that could be read (an unreadable one was reported)
+        Schema schema = source.filter(s -> !ctx.unreadable(s, "schema")).map(SourceSpec::schema).orElse(null);
+        if (entity.isPresent() && schema != null) {
             checkJoinKeys(ctx, view, entity.get(), source.get());
         }
         if (view.aggregations().isEmpty() && view.batchFeatures().isEmpty()
                 && !ctx.sources().declaresAnyFeature(view.name())) {
-            ctx.error(view, "features", "missing required key 'features' (a feature view needs at least one feature)");
+            ctx.missing(view, "features", "a feature view needs at least one feature");
         }
-        Schema schema = source.map(SourceSpec::schema).orElse(null);
         Map<String, String> seen = new HashMap<>();
         int position = 0;
         for (AggregationSpec agg : view.aggregations()) {
@@ -60,19 +60,13 @@ final class ViewChecks {
             } else if (schema != null) {
                 ExpressionResult input = ctx.compile(feature.input(), schema);
                 if (!input.ok()) {
-                    AggregationChecks.report(ctx, view, path + ".input", input);
+                    ctx.error(view, path + ".input", input);
                 }
             }
         }
-        if (view.ttl() != null) {
-            if (view.ttl().isNegative() || view.ttl().isZero()) {
-                ctx.error(view, "ttl", "ttl must be positive, got " + Durations.format(view.ttl()));
-            } else if (!Durations.fitsInMillis(view.ttl())) {
-                ctx.error(view, "ttl", "ttl " + Durations.format(view.ttl()) + " is too long: at most "
-                        + Durations.format(Durations.MAX_MILLIS));
-            } else if (view.batchFeatures().isEmpty() && !view.aggregations().isEmpty()) {
-                ctx.error(view, "ttl", "ttl applies only to latest-value features of batch sources");
-            }
+        if (view.ttl() != null && DurationChecks.positive(ctx, view, "ttl", "ttl", view.ttl())
+                && view.batchFeatures().isEmpty() && !view.aggregations().isEmpty()) {
+            ctx.error(view, "ttl", "ttl applies only to latest-value features of batch sources");
         }
     }
 
@@ -80,7 +74,7 @@ final class ViewChecks {
     private static Optional<String> resolve(ValidationContext ctx, Spec view, String key, SpecKind kind, String name,
             List<? extends Spec> candidates) {
         if (name == null) {
-            ctx.error(view, key, "missing required key '" + key + "'");
+            ctx.missing(view, key, "");
             return Optional.empty();
         }
         if (ctx.repo().spec(kind, name).isPresent()) {

@@ -43,19 +43,6 @@ final class WindowChecks {
             ctx.error(view, path, what + " is missing");
             return false;
         }
-        if (d.isNegative() || d.isZero()) {
-            ctx.error(view, path, what + " must be positive, got " + Durations.format(d));
-            return false;
-        }
-        if (d.getNano() % 1_000_000 != 0) {
-            ctx.error(view, path, what + " must be a whole number of milliseconds, got " + Durations.format(d));
-            return false;
-        }
-        if (!Durations.fitsInMillis(d)) {
-            ctx.error(view, path, what + " " + Durations.format(d) + " is too long: at most "
-                    + Durations.format(Durations.MAX_MILLIS));
-            return false;
-        }
-        return true;
+        return DurationChecks.positive(ctx, view, path, what, d);
     }
 }

@@ -42,8 +42,7 @@ public final class DocumentBinder {
         if (kind.isEmpty() || name.isEmpty()) {
             return Optional.empty();
         }
-        ctx.objectName(name.get());
-        sources.declareObject(kind.get(), name.get());
+        ctx.object(kind.get(), name.get());
         Optional<? extends Spec> spec = switch (kind.get()) {
             case ENTITY -> EntityBinder.bind(reader, name.get(), ctx);
             case SOURCE -> SourceBinder.bind(reader, name.get(), ctx);
@@ -51,7 +50,12 @@ public final class DocumentBinder {
             case ON_DEMAND_FEATURE -> OnDemandBinder.bind(reader, name.get());
             case FEATURE_SERVICE -> ServiceBinder.bind(reader, name.get());
         };
-        spec.ifPresent(s -> sources.document(s, locations(map)));
+        spec.ifPresent(s -> {
+            Map<String, Location> locations = new HashMap<>();
+            Map<String, SourceMap.TextBlock> blocks = new HashMap<>();
+            collect(map, "", locations, blocks);
+            sources.document(s, locations, blocks);
+        });
         return spec.map(Spec.class::cast);
     }
 
@@ -65,24 +69,25 @@ public final class DocumentBinder {
         return Optional.of(SpecKind.values()[i]);
     }
 
-    /** Every path of the document (e.g. {@code features[2].hop}) with the position of its value. */
-    static Map<String, Location> locations(YamlNode.Mapping root) {
-        Map<String, Location> out = new HashMap<>();
-        collect(root, "", out);
-        return out;
-    }
-
-    private static void collect(YamlNode node, String path, Map<String, Location> out) {
-        out.put(path, node.location());
+    /**
+     * Every path of the document (e.g. {@code features[2].hop}) with the position of its value, and
+     * the paths of block scalars with where their lines are.
+     */
+    private static void collect(YamlNode node, String path, Map<String, Location> locations,
+            Map<String, SourceMap.TextBlock> blocks) {
+        locations.put(path, node.location());
         switch (node) {
-            case YamlNode.Mapping m -> m.entries().values()
-                    .forEach(e -> collect(e.value(), path.isEmpty() ? e.key() : path + "." + e.key(), out));
+            case YamlNode.Mapping m -> m.entries().values().forEach(e ->
+                    collect(e.value(), path.isEmpty() ? e.key() : path + "." + e.key(), locations, blocks));
             case YamlNode.Sequence s -> {
                 for (int i = 0; i < s.items().size(); i++) {
-                    collect(s.items().get(i), path + "[" + i + "]", out);
+                    collect(s.items().get(i), path + "[" + i + "]", locations, blocks);
                 }
             }
             case YamlNode.Scalar s -> {
+                if (s.block() != null) {
+                    blocks.put(path, s.block());
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.freshet.model.yaml.internal;
 
+import dev.freshet.model.spec.SpecKind;
 import dev.freshet.model.validate.SourceMap;
 import dev.freshet.model.validate.SourceMap.Location;
 import dev.freshet.model.validate.ValidationError;
@@ -9,6 +10,7 @@ import java.util.List;
 final class DocumentContext {
     private final List<ValidationError> errors;
     private final SourceMap.Builder sources;
+    private SpecKind objectKind;
     private String objectName;
 
     DocumentContext(List<ValidationError> errors, SourceMap.Builder sources) {
@@ -24,8 +26,18 @@ final class DocumentContext {
         return objectName;
     }
 
-    void objectName(String name) {
+    /** The object the rest of the document describes, declared in the source map. */
+    void object(SpecKind kind, String name) {
+        this.objectKind = kind;
         this.objectName = name;
+        sources.declareObject(kind, name);
+    }
+
+    /** A key of the object (a path relative to it) that could not be read: see {@link SourceMap#unreadable}. */
+    void unreadable(String path) {
+        if (objectName != null) {
+            sources.declareUnreadable(objectKind, objectName, path);
+        }
     }
 
     /** Reports a problem at a position; {@code path} is relative to the object. */

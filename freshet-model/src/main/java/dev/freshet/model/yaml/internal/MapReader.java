@@ -7,15 +7,18 @@ import dev.freshet.model.validate.SourceMap.Location;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Typed, error-reporting reads of one YAML mapping. Every failed read reports a located error and
  * returns empty; {@link #failed()} tells whether any read (or an unknown key) failed, so a binder
- * can drop an object it could not bind completely.
+ * can drop an object it could not bind completely. A key whose value was reported is declared
+ * unreadable, so the validator reports neither its absence nor what depends on it.
  */
 final class MapReader {
     static final List<String> TYPE_NAMES = Arrays.stream(FieldType.values()).map(FieldType::yamlName).toList();
@@ -23,6 +26,7 @@ final class MapReader {
     private final YamlNode.Mapping map;
     private final String path;
     private final DocumentContext ctx;
+    private final Set<String> unreadable = new HashSet<>();
     private boolean failed;
 
     MapReader(YamlNode.Mapping map, String path, DocumentContext ctx) {
@@ -47,6 +51,11 @@ final class MapReader {
         return path;
     }
 
+    /** Whether a value was written for {@code key} but reported (wrong shape, unparseable, not allowed). */
+    boolean unreadable(String key) {
+        return unreadable.contains(key);
+    }
+
     /** {@code path.key}, or {@code key} at the root. */
     String pathOf(String key) {
         return path.isEmpty() ? key : path + "." + key;
@@ -65,8 +74,13 @@ final class MapReader {
         }
     }
 
-    /** Reports a problem at the position of {@code key}'s value (or of the mapping when absent). */
+    /**
+     * Reports a problem at the position of {@code key}'s value (or of the mapping when absent), and
+     * declares the key unreadable.
+     */
     void error(String key, String message) {
+        unreadable.add(key);
+        ctx.unreadable(pathOf(key));
         error(valueLocation(key), pathOf(key), message);
     }
 
@@ -120,15 +134,10 @@ final class MapReader {
 
     Optional<String> requiredString(String key) {
         Optional<String> s = string(key);
-        if (s.isEmpty() && !failed(key)) {
+        if (s.isEmpty() && !unreadable(key)) {
             error(key, "missing required key '" + key + "'");
         }
         return s;
-    }
-
-    private boolean failed(String key) {
-        Optional<YamlNode> n = node(key);
-        return n.isPresent() && !(n.get() instanceof YamlNode.Scalar);
     }
 
     Optional<Duration> duration(String key) {

@@ -10,9 +10,9 @@ import java.util.Optional;
 /**
  * {@code kind: on_demand_feature}: {@code name}, {@code type}, {@code expression},
  * {@code request_fields} (mapping of field name to type), {@code features} (list of
- * {@code view:feature}), {@code description}. Dropped whole when a type cannot be read, since
- * its expression could not be checked; a missing type (absent or {@code type:} with no value) is
- * reported by the validator, which still checks the expression.
+ * {@code view:feature}), {@code description}. Dropped whole when a type, the request fields or
+ * the features cannot be read, since its expression could not be checked; a missing type (absent
+ * or {@code type:} with no value) is reported by the validator, which still checks the expression.
  */
 final class OnDemandBinder {
     static final List<String> KEYS = List.of("kind", "name", "description", "type", "expression", "request_fields",
@@ -40,7 +40,7 @@ final class OnDemandBinder {
         List<String> features = ServiceBinder.stringList(r, "features");
         String expression = r.string("expression").orElse(null);
         String description = r.string("description").orElse("");
-        if (typesFailed[0]) {
+        if (typesFailed[0] || r.unreadable("request_fields") || r.unreadable("features")) {
             return Optional.empty();
         }
         return Optional.of(new OnDemandFeatureSpec(name, type, expression, features, requestFields, description));

@@ -1,5 +1,6 @@
 package dev.freshet.model.yaml.internal;
 
+import dev.freshet.model.validate.SourceMap;
 import dev.freshet.model.validate.SourceMap.Location;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,11 @@ public sealed interface YamlNode {
     /** What a scalar looked like to the YAML parser. */
     enum ScalarKind { STRING, INT, FLOAT, BOOL, NULL }
 
-    record Scalar(String text, ScalarKind kind, Location location) implements YamlNode {
+    /** A scalar; {@code block} is where its lines are when it was written as a block scalar, else null. */
+    record Scalar(String text, ScalarKind kind, Location location, SourceMap.TextBlock block) implements YamlNode {
+        Scalar(String text, ScalarKind kind, Location location) {
+            this(text, kind, location, null);
+        }
     }
 
     record Entry(String key, Location keyLocation, YamlNode value) {
