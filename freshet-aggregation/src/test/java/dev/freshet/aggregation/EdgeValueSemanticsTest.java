@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Edge values of DESIGN §3 the oracle properties do not generate: extreme times in the TTL check,
- * signed zeros (min/max must not depend on tiling; distinct values count 0.0 and -0.0 once) and the
- * type of the created-timestamp tie-breaker.
+ * signed zeros (min/max must not depend on tiling; distinct values count 0.0 and -0.0 once), the
+ * empty string as a distinct value, float64 values whose deviations overflow, the order in which
+ * float64 sums add tiles, and the type of the created-timestamp tie-breaker.
  */
 class EdgeValueSemanticsTest {
 
@@ -96,6 +97,50 @@ class EdgeValueSemanticsTest {
         FeatureVector v = f.read("c", 2_000);
         assertEquals(1L, v.getLong(f.index("approx")));
         assertEquals(1L, v.getLong(f.index("exact")), "0.0 and -0.0 are one distinct value");
+    }
+
+    // approx_count_distinct silently ignores the empty string: a window of {"", "a"} reads 1 (and a window of only "" reads 0) where count_distinct reads 2, far outside the ~1.6% error bound.
+    @Test
+    void approxCountDistinctCountsTheEmptyStringAsAValue() {
+        ViewFixture f = ViewFixture.of(
+                agg("approx", AggregationFunction.APPROX_COUNT_DISTINCT, "merchant", hopping(10_000, 1_000)),
+                agg("exact", AggregationFunction.COUNT_DISTINCT, "merchant", hopping(10_000, 1_000)));
+        f.apply(txn("c", 1_000, "", 1.0, null, true));
+        f.apply(txn("c", 2_000, "a", 1.0, null, true));
+        assertEquals(2L, f.value("c", 3_000, "exact"));
+        // HLL is exact at this cardinality (its coupon list holds each distinct item)
+        assertEquals(2L, f.value("c", 3_000, "approx"), "approx_count_distinct of {\"\", \"a\"}");
+    }
+
+    // stddev of {1e308, -1e308} is served as 0.0 (the Welford delta overflows to -Infinity and M2 becomes -Infinity, clamped to 0), whereas the true value is ~1.41e308 (a two-pass double computation gives +Infinity).
+    @Test
+    void stddevOfValuesWhoseDifferenceOverflowsIsNotZero() {
+        ViewFixture f = ViewFixture.of(
+                agg("sd", AggregationFunction.STDDEV, "amount", hopping(10_000, 1_000)),
+                agg("var_pop", AggregationFunction.VARIANCE_POP, "amount", hopping(10_000, 1_000)));
+        f.apply(txn("c", 1_000, 1e308));
+        f.apply(txn("c", 1_500, -1e308));
+        double sd = (Double) f.value("c", 2_000, "sd");
+        double varPop = (Double) f.value("c", 2_000, "var_pop");
+        assertTrue(sd > 1e308, "sample stddev of {1e308, -1e308} is ~1.414e308 (or +Infinity in double), got " + sd);
+        assertTrue(varPop > 1e308, "population variance of {1e308, -1e308} is 1e616 (+Infinity in double), got " + varPop);
+    }
+
+    /**
+     * float64 sums (docs/AGGREGATION.md): a tile adds its events in application order, a read adds
+     * the window's tiles newest first. So 1e16, 1, 1 read 1e16 from one tile (each 1 is lost to
+     * rounding) and 1e16 + 2 from three (the ones are added first): the same events can read
+     * different bits under different hops, while one view reads the same bits in every driver.
+     */
+    @Test
+    void float64SumAddsTheTilesOfAWindowNewestFirst() {
+        ViewFixture f = ViewFixture.of(agg("one_tile", AggregationFunction.SUM, "amount", hopping(10_000, 5_000)),
+                agg("three_tiles", AggregationFunction.SUM, "amount", hopping(10_000, 1_000)));
+        f.apply(txn("c", 1_000, 1e16));
+        f.apply(txn("c", 2_000, 1.0));
+        f.apply(txn("c", 3_000, 1.0));
+        assertEquals(1e16, f.value("c", 4_000, "one_tile"));
+        assertEquals(1e16 + 2, f.value("c", 4_000, "three_tiles"));
     }
 
     /**

@@ -95,6 +95,22 @@ class WindowBoundaryTest {
         assertEquals(FeatureVector.NO_TIMESTAMP, f.eventTime("c", 1_000_000_000_000L, "dense"));
     }
 
+    /**
+     * DESIGN §3: a session is a run of events "each within G of the previous one", kept while its
+     * last event is at or after {@code t - G}: an event exactly G after the previous one continues
+     * the session, one G + 1 ms after it starts a new one.
+     */
+    @Test
+    void anEventExactlyTheGapAfterThePreviousOneContinuesTheSession() {
+        ViewFixture f = ViewFixture.of(agg("session", COUNT, null, session(5_000)));
+        f.apply(txn("c", 1_000, 1.0));
+        f.apply(txn("c", 6_000, 1.0));
+        assertEquals(2L, f.value("c", 11_000, "session"));
+        assertEquals(0L, f.value("c", 11_001, "session"));
+        f.apply(txn("c", 11_001, 1.0));
+        assertEquals(1L, f.value("c", 11_002, "session"));
+    }
+
     @Test
     void hoppingWindowStartsAtTheHopAlignedBoundBeforeTheReadTime() {
         ViewFixture f = ViewFixture.of(agg("n", COUNT, null, hopping(10_000, 1_000)));

@@ -23,7 +23,8 @@ import org.apache.datasketches.hll.HllUnion;
  * <p>The library has no public way to add a coupon, so coupons reach a sketch through its public,
  * cross-language serialization format: compact LIST-mode images of at most {@value #LIST_MAX}
  * coupons, which a union merges coupon by coupon in image order. {@link #couponOf} mirrors the
- * library's {@code update} overloads; {@code HllCouponsTest} checks both against the library.
+ * library's {@code update} overloads (a string as its {@link #itemOf} bytes);
+ * {@code HllDistinctAggregatorTest} checks both against the library.
  */
 final class HllCoupons {
     /** The DataSketches default update seed every {@code BaseHllSketch.update} hashes with. */
@@ -44,12 +45,24 @@ final class HllCoupons {
         return value << 26 | address;
     }
 
-    /** The coupon of a string (UTF-8 bytes); 0 for the empty string, which the library ignores. */
+    /**
+     * The item that stands for the empty string: the library's {@code update("")} ignores it, but it
+     * is a value like any other (only null is ignored). One 0xFF byte, which no UTF-8 encoding
+     * contains, so it collides with no other string.
+     */
+    static final byte[] EMPTY_STRING_ITEM = {(byte) 0xFF};
+
+    /**
+     * The bytes a string is hashed as, in both forms: its UTF-8 encoding, as the library's
+     * {@code update(String)} (lone surrogates encode as '?'), or {@link #EMPTY_STRING_ITEM}.
+     */
+    static byte[] itemOf(String s) {
+        return s.isEmpty() ? EMPTY_STRING_ITEM : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The coupon of a string: of its {@link #itemOf} bytes, as the library's {@code update(byte[])}. */
     static int couponOf(String s) {
-        if (s.isEmpty()) {
-            return 0;
-        }
-        return coupon(MurmurHash3.hash(s.getBytes(StandardCharsets.UTF_8), SEED));
+        return coupon(MurmurHash3.hash(itemOf(s), SEED));
     }
 
     static int couponOf(long v) {

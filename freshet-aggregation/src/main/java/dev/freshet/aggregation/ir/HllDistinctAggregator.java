@@ -17,6 +17,9 @@ import org.apache.datasketches.hll.HllUnion;
  * same distinct coupons in the same order is the same sketch, so the forms answer alike; merges
  * replay the source's coupons in order into the destination (a union once it has more than
  * {@value #SMALL_MAX}).
+ *
+ * <p>Every non-null value counts, the empty string too: both forms hash it as
+ * {@link HllCoupons#EMPTY_STRING_ITEM} (the library's {@code update(String)} would skip it).
  */
 public final class HllDistinctAggregator implements ObjectAggregator {
     /** Distinct items the small form keeps before it becomes a union. */
@@ -38,9 +41,6 @@ public final class HllDistinctAggregator implements ObjectAggregator {
             return u;
         }
         int coupon = couponOf(in);
-        if (coupon == 0) {
-            return ir; // the empty string, which the library ignores too
-        }
         if (ir == null) {
             return HllCoupons.of(coupon);
         }
@@ -80,11 +80,11 @@ public final class HllDistinctAggregator implements ObjectAggregator {
             }
         } else {
             switch (in.o) {
-                case String s -> u.update(s);
+                case String s -> u.update(HllCoupons.itemOf(s));
                 case Long l -> u.update(l);
                 case Double d -> u.update(d);
                 case Boolean b -> u.update(b ? 1L : 0L);
-                default -> u.update(in.o.toString());
+                default -> u.update(HllCoupons.itemOf(in.o.toString()));
             }
         }
     }
