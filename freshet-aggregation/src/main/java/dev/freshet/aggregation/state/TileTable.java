@@ -335,8 +335,16 @@ public final class TileTable {
 
     /** Approximate heap bytes of all state, key index included. */
     public long stateBytes() {
-        long b = keys.indexBytes();
-        for (int k = 0; k < keys.size(); k++) {
+        return keys.indexBytes() + stateBytes(0, keys.size());
+    }
+
+    /**
+     * Approximate heap bytes of the keys with ids {@code from .. to-1} and their state, key index
+     * excluded: {@link #stateBytes()} in steps, so a caller can spread the walk over time.
+     */
+    public long stateBytes(int from, int to) {
+        long b = 0;
+        for (int k = from; k < to; k++) {
             Object key = keys.key(k);
             b += key instanceof String s ? 40 + s.length() : 24;
             for (GroupState g : groups) {
@@ -344,6 +352,11 @@ public final class TileTable {
             }
         }
         return b;
+    }
+
+    /** Heap bytes of the key index's arrays. */
+    public long keyIndexBytes() {
+        return keys.indexBytes();
     }
 
     /** Read scratch for one thread. */

@@ -81,7 +81,7 @@ public final class EngineAdapter implements ServingEngine {
             applied += src.appliedEvents();
             held += src.heldEvents();
             late += src.drops().getOrDefault("LATE", 0L);
-            backlog += src.logEndOffset() - src.appliedOffset();
+            backlog += Math.max(0, src.logEndOffset() - src.appliedOffset()); // the engine may apply a batch before the log publishes its end
         }
         g.put("events_applied", applied);
         g.put("events_held", held);

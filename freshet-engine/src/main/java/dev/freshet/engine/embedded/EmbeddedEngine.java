@@ -123,6 +123,12 @@ public final class EmbeddedEngine implements AutoCloseable {
     private final Map<String, SourceRuntime> sources;
     private final List<SourceRuntime> sourceList;
     private final Map<String, ViewRuntime> views;
+    private final List<ViewRuntime> viewList;
+    /** Engine thread: the next view {@link #measureState} measures, and when. */
+    private int measuringView;
+    private long nextMeasureNanos = System.nanoTime();
+    static final int MEASURE_KEYS = 512;
+    static final long MEASURE_EVERY_MILLIS = 10;
     private final List<CompiledView> compiledViews;
 
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
@@ -237,6 +243,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         this.sources = Collections.unmodifiableMap(byName);
         this.sourceList = List.copyOf(byName.values());
         this.views = Collections.unmodifiableMap(viewsByName);
+        this.viewList = List.copyOf(viewsByName.values());
         compiled.sort((a, b) -> a.name().compareTo(b.name()));
         this.compiledViews = List.copyOf(compiled);
         this.engineThread = Thread.ofPlatform().name("freshet-engine").daemon(true).unstarted(this::run);
@@ -488,7 +495,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
         long stamp = s.lock.readLock();
         try {
-            if (s.heldMin < t && s.holdsBefore(t)) {
+            if (s.holdsBefore(t)) { // not heldMin: it is published after the step, the driver's held events under the lock
                 return s.readWithHeld(v, key, t, out); // a read after the clock: counts the events held before t
             }
             return v.table().read(key, t, out, v.reader());
@@ -513,7 +520,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         long stamp = s.lock.readLock();
         try {
             long t = Math.max(now, s.tableClock);
-            if (s.heldMin < t && s.holdsBefore(t)) {
+            if (s.holdsBefore(t)) {
                 s.readWithHeld(v, key, t, out);
             } else {
                 v.table().read(key, t, out, v.reader());
@@ -721,10 +728,10 @@ public final class EmbeddedEngine implements AutoCloseable {
                     long stamp = s.lock.readLock();
                     try {
                         keys = v.table().keyCount();
-                        bytes = v.table().stateBytes();
                     } finally {
                         s.lock.unlockRead(stamp);
                     }
+                    bytes = Math.max(0, v.stateBytes()); // measured in steps by the engine thread
                 }
                 vs.put(v.compiled.name(), new EngineStats.ViewStats(v.compiled.name(), s.name, keys, bytes));
             }
@@ -771,17 +778,19 @@ public final class EmbeddedEngine implements AutoCloseable {
             throw new IllegalStateException("close() called on the engine thread (from a stage of an awaitApplied future?):"
                     + " use an *Async stage");
         }
+        boolean first;
         synchronized (closeLock) {
-            if (closeCalled) {
-                return;
-            }
+            first = !closeCalled;
             closeCalled = true;
         }
-        if (abrupt) {
-            halting = true;
+        if (first) {
+            if (abrupt) {
+                halting = true;
+            }
+            closing = true;
+            inbox.add(WAKE);
         }
-        closing = true;
-        inbox.add(WAKE);
+        // every caller returns only once the engine has stopped (a second close() waits for the first)
         boolean interrupted = false;
         while (engineThread.isAlive()) {
             try {
@@ -850,6 +859,7 @@ public final class EmbeddedEngine implements AutoCloseable {
                     nextCheckpointAt = plus(now, interval);
                     periodicCheckpoint();
                 }
+                measureState();
                 if (closing && queued.get() == 0 && inbox.isEmpty()) {
                     break;
                 }
@@ -934,6 +944,22 @@ public final class EmbeddedEngine implements AutoCloseable {
                 s.advanceTo(bound);
                 s.publish();
             }
+        }
+    }
+
+    /**
+     * Every {@value #MEASURE_EVERY_MILLIS} ms, the state bytes of up to {@value #MEASURE_KEYS} more
+     * keys of one view, round robin ({@link ViewRuntime#measureStep}): the gauge of {@link #stats}
+     * without a walk of the whole state per scrape.
+     */
+    private void measureState() {
+        long nanos = System.nanoTime();
+        if (viewList.isEmpty() || nanos - nextMeasureNanos < 0) {
+            return;
+        }
+        nextMeasureNanos = nanos + TimeUnit.MILLISECONDS.toNanos(MEASURE_EVERY_MILLIS);
+        if (viewList.get(measuringView).measureStep(MEASURE_KEYS)) {
+            measuringView = (measuringView + 1) % viewList.size();
         }
     }
 
@@ -1172,6 +1198,11 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------- test hooks
+
+    /** The runtime of a view, for tests that compare engine figures with the table itself. */
+    ViewRuntime viewRuntimeForTests(String view) {
+        return viewRuntime(view);
+    }
 
     /** A paused engine thread; closing resumes it. */
     interface Pause extends AutoCloseable {

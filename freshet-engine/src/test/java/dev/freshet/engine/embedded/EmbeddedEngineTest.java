@@ -236,6 +236,27 @@ class EmbeddedEngineTest {
         }
     }
 
+    // Each /metrics scrape walked every key's state under the source's read lock, holding off the
+    // engine's writes (and every read queued behind them) for as long as a large state takes.
+    @Test
+    void stateBytesAreMeasuredByTheEngineThreadInSteps() {
+        ManualClock clock = new ManualClock(T0);
+        try (MemoryStorage storage = new MemoryStorage(); EmbeddedEngine engine = start(repo(counters()), storage, clock)) {
+            List<TestEvent> events = new ArrayList<>();
+            for (int k = 0; k < 3 * EmbeddedEngine.MEASURE_KEYS + 7; k++) { // several steps per pass
+                events.add(event("card-" + k, T0 - 1, 1L));
+            }
+            appendApplied(engine, events);
+            long full = engine.viewRuntimeForTests(VIEW).table().stateBytes();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (engine.stats().views().get(VIEW).stateBytes() != full && System.nanoTime() < deadline) {
+                engine.advanceClock(); // one engine step per call; a pass takes a few of them
+            }
+            assertEquals(full, engine.stats().views().get(VIEW).stateBytes());
+            assertEquals(events.size(), engine.stats().views().get(VIEW).keys());
+        }
+    }
+
     // After a failed step the engine API went on serving state that step may have left half applied.
     @Test
     void readsAreRefusedOnceTheEngineHasFailed() {

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -149,29 +151,41 @@ final class RocksDbDeadLetterStore implements DeadLetterStore {
         if (query.limit() == 0 || query.beforeId() <= 1) {
             return out;
         }
-        try (Guard.Access _ = guard.enter(); RocksIterator it = db.newIterator(cf)) {
-            if (query.reason() != null) {
-                byte[] prefix = Keys.reasonPrefix(query.reason());
-                for (it.seekForPrev(Keys.reasonKey(prefix, query.beforeId() - 1));
-                     it.isValid() && Keys.startsWith(it.key(), prefix) && out.size() < query.limit(); it.prev()) {
-                    long id = Keys.reasonKeyId(it.key());
-                    byte[] value = db.get(cf, Keys.letterKey(id));
-                    if (value == null) {
-                        throw new StorageException("dead letter " + id + " is indexed but missing");
-                    }
-                    addIfMatches(out, query, id, value);
-                }
-            } else {
-                for (it.seekForPrev(Keys.letterKey(query.beforeId() - 1));
-                     it.isValid() && it.key()[0] == Keys.LETTER && out.size() < query.limit(); it.prev()) {
-                    addIfMatches(out, query, Keys.letterKeyId(it.key()), it.value());
-                }
+        // One snapshot for the index walk and the letters it points to: a removal committed between
+        // the two (a source rebuilt while letters are listed) must not look like a broken index.
+        try (Guard.Access _ = guard.enter()) {
+            Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions read = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(cf, read)) {
+                listInto(out, query, it, read);
+            } finally {
+                db.releaseSnapshot(snapshot);
             }
-            it.status();
         } catch (RocksDBException e) {
             throw new StorageException("listing dead letters failed: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    private void listInto(List<StoredDeadLetter> out, DeadLetterQuery query, RocksIterator it, ReadOptions read)
+            throws RocksDBException {
+        if (query.reason() != null) {
+            byte[] prefix = Keys.reasonPrefix(query.reason());
+            for (it.seekForPrev(Keys.reasonKey(prefix, query.beforeId() - 1));
+                 it.isValid() && Keys.startsWith(it.key(), prefix) && out.size() < query.limit(); it.prev()) {
+                long id = Keys.reasonKeyId(it.key());
+                byte[] value = db.get(cf, read, Keys.letterKey(id));
+                if (value == null) {
+                    throw new StorageException("dead letter " + id + " is indexed but missing");
+                }
+                addIfMatches(out, query, id, value);
+            }
+        } else {
+            for (it.seekForPrev(Keys.letterKey(query.beforeId() - 1));
+                 it.isValid() && it.key()[0] == Keys.LETTER && out.size() < query.limit(); it.prev()) {
+                addIfMatches(out, query, Keys.letterKeyId(it.key()), it.value());
+            }
+        }
+        it.status();
     }
 
     private static void addIfMatches(List<StoredDeadLetter> out, DeadLetterQuery query, long id, byte[] value) {
