@@ -74,7 +74,7 @@ public final class FraudExample {
                 .featureView(FeatureViews.view("card_profile")
                         .entity("card")
                         .source("card_profiles")
-                        .ttl(ofDays(30))
+                        .ttl(ofDays(3650))
                         .batchFeature("credit_limit", "credit_limit")
                         .batchFeature("home_country", "home_country"))
                 .onDemandFeature(OnDemandFeatures.feature("distance_from_last_txn_km")

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code freshet apply}: register a repository's definitions as new versions. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Validate a feature repository, print the plan (added / changed / unchanged / removed) and",
-                "record the new versions in the registry. Changed objects get version + 1; removed ones are retired,",
-                "not deleted. Exits 1 if the repository is invalid."})
+        description = {"Validate a feature repository, print its plan and record the new versions in the registry.",
+                "The plan lists every object as added, changed, unchanged or removed; changed objects get version + 1,"
+                        + " removed ones are retired, not deleted. --dry-run prints the plan only."
+                        + " Exits 1 if the repository is invalid. See docs/FEATURE_REPOSITORY.md."})
 public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Feature repository folder (YAML files).")
     Path repo;

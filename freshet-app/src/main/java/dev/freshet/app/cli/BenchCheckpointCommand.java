@@ -9,9 +9,10 @@ import picocli.CommandLine.Option;
 
 /** {@code freshet bench checkpoint}: what periodic checkpoints cost the freshness of a live stream. */
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
-        description = {"Preload a large fraud state into an embedded engine, feed a live stream at a fixed rate while it checkpoints",
-                "periodically, and compare the accept-to-visible lag with checkpoints encoded in steps (the engine's way)",
-                "and at once. Prints progress, then one JSON object."})
+        description = {"Measure the freshness of a live stream while a large state checkpoints.",
+                "Preloads a large fraud state into an embedded engine, feeds a live stream at a fixed rate while it"
+                        + " checkpoints periodically, and compares the accept-to-visible lag with checkpoints encoded in"
+                        + " steps (the engine's way) and at once. Prints progress, then one JSON object."})
 public final class BenchCheckpointCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     BenchHarnessOptions harness;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** {@code freshet bench engine}: in-process aggregation throughput on the fraud workload. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
         description = {"Apply pre-built fraud events through the streaming driver into the tile state, in process.",
-                "Prints progress, then one JSON object (events_per_second, events, keys, features, threads, state_bytes_per_key, ...)."})
+                "Prints progress, then one JSON object (events_per_second, events, keys, features, threads,"
+                        + " state_bytes_per_key, ...)."})
 public final class BenchEngineCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     BenchHarnessOptions harness;

@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code freshet bench serve}: the embedded server under load on loopback. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Start the embedded server in process and load it over loopback HTTP: batched JSON ingest rate,",
-                "serving latency (1 entity x all fraud features, fixed offered rate, coordinated omission corrected),",
-                "maximum serving rate, and freshness (ingest with wait=applied at half the maximum ingest rate).",
-                "Prints progress, then one JSON object."})
+        description = {"Start the embedded server in process and load it over loopback HTTP.",
+                "Measures the batched JSON ingest rate, serving latency (1 entity x all fraud features, fixed offered"
+                        + " rate, coordinated omission corrected), maximum serving rate, and freshness (ingest with"
+                        + " wait=applied at half the maximum ingest rate). Prints progress, then one JSON object."})
 public final class BenchServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     BenchHarnessOptions harness;

@@ -8,9 +8,11 @@ import picocli.CommandLine.Option;
 
 /** {@code freshet bench training-set}: point-in-time training sets, Freshet against a DuckDB SQL peer. */
 @Command(name = "training-set", mixinStandardHelpOptions = true,
-        description = {"Generate fraud events into a fresh RocksDB log (and Parquet) and a Parquet spine, build the training set",
-                "with Freshet and with DuckDB SQL (range join, same point-in-time rule), compare every value, and time both.",
-                "Prints progress, then one JSON object (freshet_seconds, duckdb_seconds, spine_rows_per_second, values_equal, ...)."})
+        description = {"Build a point-in-time training set with Freshet and with DuckDB SQL, compare and time both.",
+                "Generates fraud events into a fresh RocksDB log (and Parquet) and a Parquet spine, builds the training"
+                        + " set with Freshet and with DuckDB SQL (range join, same point-in-time rule), compares every"
+                        + " value, and times both. Prints progress, then one JSON object (freshet_seconds, duckdb_seconds,"
+                        + " spine_rows_per_second, values_equal, ...)."})
 public final class BenchTrainingSetCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     BenchHarnessOptions harness;

@@ -3,6 +3,7 @@ package dev.freshet.app.cli;
 import dev.freshet.app.imports.ImportException;
 import dev.freshet.app.imports.LogExport;
 import dev.freshet.model.FeatureRepository;
+import dev.freshet.model.spec.SourceKind;
 import dev.freshet.model.spec.SourceSpec;
 import dev.freshet.storage.StorageException;
 import dev.freshet.storage.StorageLockedException;
@@ -21,16 +22,15 @@ import picocli.CommandLine.Option;
 
 /** {@code freshet export}: write a source's log out as Parquet or CSV. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write the event log of a source out as Parquet or CSV (by extension), in",
-                "offset order: one column per schema field with its SQL type, then",
-                "available_at (TIMESTAMP), log_offset (BIGINT) and partition (INTEGER).",
-                "The data directory must not be in use by a running server.",
-                "See docs/OFFLINE.md."})
+        description = {"Write the event log of a source out as Parquet or CSV (by extension).",
+                "Records in offset order: one column per schema field with its SQL type, then available_at (TIMESTAMP),"
+                        + " log_offset (BIGINT) and partition (INTEGER). The data directory must not be in use by a running"
+                        + " server. See docs/OFFLINE.md."})
 public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Feature repository folder.")
     Path repo;
 
-    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory holding the log (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(names = "--source", required = true, description = "Source whose log to export.")
@@ -81,8 +81,12 @@ public final class ExportCommand implements Callable<Integer> {
             } finally {
                 bars.done();
             }
-            stdout.printf("wrote %s: %,d events of source '%s' (offsets %d..%d) in %.1f s%n", result.out(), result.rows(),
-                    result.source(), result.fromOffset(), result.endOffset() - 1, result.seconds());
+            if (result.rows() == 0) {
+                stdout.printf("wrote %s with no events: %s%n", result.out(), whyEmpty(result, found.get()));
+            } else {
+                stdout.printf("wrote %s: %,d events of source '%s' (offsets %d..%d) in %.1f s%n", result.out(), result.rows(),
+                        result.source(), result.fromOffset(), result.endOffset() - 1, result.seconds());
+            }
             return 0;
         } catch (StorageLockedException e) {
             err.println("export: data directory " + data + " is in use (is `freshet serve` running on it?); stop it first");
@@ -96,5 +100,15 @@ public final class ExportCommand implements Callable<Integer> {
             }
         }
         return 1;
+    }
+
+    /** Why an export holds no events: the log is empty, or ends before the first offset asked for. */
+    private static String whyEmpty(LogExport.Result result, SourceSpec source) {
+        String log = "the log of source '" + source.name() + "'";
+        if (result.endOffset() > 0) {
+            return log + " ends at offset " + (result.endOffset() - 1) + ", before --from-offset " + result.fromOffset();
+        }
+        return log + " is empty (" + (source.sourceKind() == SourceKind.BATCH ? "`freshet materialize` loads a batch source"
+                : "events come from `freshet serve` over HTTP or from `freshet ingest`") + ")";
     }
 }

@@ -29,20 +29,18 @@ import picocli.CommandLine.Option;
 
 /** {@code freshet ingest}: import historical events from a file into a source's log. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Import historical events of a source from a file into the log of a data",
-                "directory, with available_at = event_time + availability delay.",
-                "Formats by extension: .csv/.csv.gz (header row), .parquet, .ndjson/.jsonl",
-                "(optionally .gz). Every row is validated as HTTP ingest validates events; by",
-                "default one invalid row fails the import before anything is written. Rows are",
-                "appended sorted by event time. Refused if the log already holds events",
-                "accepted after the first imported available_at: import history before live",
-                "data. The data directory must not be in use by a running server.",
-                "See docs/OFFLINE.md."})
+        description = {"Import historical events of a source from a file into the log of a data directory.",
+                "Each event gets available_at = event_time + availability delay. Formats by extension: CSV with a"
+                        + " header row (.csv, .csv.gz), Parquet (.parquet), NDJSON (.ndjson, .jsonl, gzipped too). Every"
+                        + " row is validated as HTTP ingest validates events; by default one invalid row fails the import"
+                        + " before anything is written. Rows are appended sorted by event time. Refused if the log already"
+                        + " holds events accepted after the first imported available_at: import history before live data."
+                        + " The data directory must not be in use by a running server. See docs/OFFLINE.md."})
 public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Feature repository folder.")
     Path repo;
 
-    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory holding the log (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory (default: ${DEFAULT-VALUE}; created if absent).")
     Path data;
 
     @Option(names = "--source", required = true, description = "Source to import into.")

@@ -28,18 +28,19 @@ import picocli.CommandLine.Option;
  * range, so its latest-value features are served (and joined point in time in training sets).
  */
 @Command(name = "materialize", mixinStandardHelpOptions = true,
-        description = {"Load the rows of a batch source (its `path` option or --file: CSV or Parquet; or its JDBC table:",
-                "options `jdbc_url` and `table` or `query`) with event times in",
-                "[start, end) into the log, validated like `freshet ingest`, with available_at = event_time + the source's",
-                "availability delay. Incremental: without --start it continues after the latest event time already",
-                "loaded; --end defaults to now. Latest-value features then serve the latest row per key within the",
-                "view's ttl (OUTSIDE_MAX_AGE beyond it, NOT_FOUND without a row). The data directory must not be in use",
-                "by a running server. See docs/OFFLINE.md."})
+        description = {"Load the rows of a batch source into the log, for its latest-value features.",
+                "Reads its `path` option or --file (CSV or Parquet), or its JDBC table (options `jdbc_url` and `table`"
+                        + " or `query`): the rows with event times in [start, end), validated like `freshet ingest`, with"
+                        + " available_at = event_time + the source's availability delay. Incremental: without --start it"
+                        + " continues after the latest event time already loaded; --end defaults to now. Latest-value"
+                        + " features then serve the latest row per key within the view's ttl (OUTSIDE_MAX_AGE beyond it,"
+                        + " NOT_FOUND without a row). The data directory must not be in use by a running server."
+                        + " See docs/OFFLINE.md."})
 public final class MaterializeCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Feature repository folder.")
     Path repo;
 
-    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory holding the log (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(names = "--source", required = true, description = "Batch source to load.")

@@ -34,11 +34,12 @@ public final class ProgressBar {
         out.flush();
     }
 
-    /** Ends the bar's line. */
+    /** Ends the bar's line, if it was drawn and not ended yet. */
     public synchronized void done() {
         if (drawn) {
             out.println();
             out.flush();
+            drawn = false;
         }
     }
 

@@ -21,17 +21,18 @@ import picocli.CommandLine.ParameterException;
 
 /** {@code freshet training-set}: a point-in-time training set from the event log of a data directory. */
 @Command(name = "training-set", mixinStandardHelpOptions = true,
-        description = {"Build a point-in-time training set: for every spine row (entity keys, timestamp T, optional label and",
-                "other columns, passed through) the features exactly as the server returned them at T — only events with",
-                "event_time < T and available_at <= T, replayed from the log through the serving code. One output row per",
-                "spine row, in spine order, with a <feature>__status column per feature. Spine and output: CSV or Parquet",
-                "(by extension). The data directory must not be in use by a running server (use POST /v1/training-sets",
-                "there). See docs/OFFLINE.md."})
+        description = {"Build a point-in-time training set from the event log of a data directory.",
+                "For every spine row (entity keys, timestamp T, optional label and other columns, passed through): the"
+                        + " features exactly as the server returned them at T — only events with event_time < T and"
+                        + " available_at <= T, replayed from the log through the serving code. One output row per spine row,"
+                        + " in spine order, with a <feature>__status column per feature. Spine and output: CSV or Parquet"
+                        + " (by extension). The data directory must not be in use by a running server (use"
+                        + " POST /v1/training-sets there). See docs/OFFLINE.md."})
 public final class TrainingSetCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Feature repository folder.")
     Path repo;
 
-    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory holding the log (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = ".freshet-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Option(names = "--spine", required = true, description = "Spine file (.csv, .csv.gz or .parquet).")
@@ -52,15 +53,17 @@ public final class TrainingSetCommand implements Callable<Integer> {
     String memoryLimit;
 
     @Option(names = "--partitions", defaultValue = "1",
-            description = {"Replay in this many entity partitions, one pass each, holding ~1/N of the state at a time",
-                    "(for more entities than fit the heap; default: ${DEFAULT-VALUE})."})
+            description = "Replay in this many entity partitions, one pass each, holding ~1/N of the state at a time"
+                    + " (for more entities than fit the heap; default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--threads", description = {"Replay passes run at the same time, each over its own entity partition",
-            "(default: the number of processors; the partitions are raised to at least this)."})
+    @Option(names = "--threads", description = "Replay passes run at the same time, each over its own entity partition"
+            + " (default: the number of processors; the partitions are raised to at least this).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--expected-keys", defaultValue = "100000", description = "Initial capacity of each view's key index (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--expected-keys", defaultValue = "100000",
+            description = "Initial capacity of each view's key index, in entities: a sizing hint, the index grows past it"
+                    + " (default: ${DEFAULT-VALUE}).")
     int expectedKeys;
 
     @picocli.CommandLine.Spec
@@ -94,9 +97,13 @@ public final class TrainingSetCommand implements Callable<Integer> {
              EmbeddedStorage storage = EmbeddedStorage.open(data, StorageOptions.defaults())) {
             TrainingSetBuilder builder = new TrainingSetBuilder(r, storage.eventLog(), temp.path(), memoryLimit, expectedKeys);
             ProgressBar bar = new ProgressBar(err, "training set");
-            TrainingSetBuilder.Result result = builder.build(
-                    new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r), this.out, partitions, threads), bar::update);
-            bar.done();
+            TrainingSetBuilder.Result result;
+            try {
+                result = builder.build(new TrainingSetBuilder.Request(spine, timestampColumn, FeatureSelection.parse(features, r),
+                        this.out, partitions, threads), bar::update);
+            } finally {
+                bar.done(); // an error goes on its own line, not after the bar
+            }
             out.printf("wrote %s: %,d rows, features %s; replayed %,d events (%,d applied) in %.1f s%n", result.out(),
                     result.rows(), result.featureColumns(), result.eventsReplayed(), result.eventsApplied(), result.seconds());
             out.flush();

@@ -78,7 +78,7 @@ public final class LogExport {
         long end = log.endOffset(source.name());
         if (fromOffset < 0 || fromOffset > end) {
             throw new ImportException("--from-offset " + fromOffset + " is outside the log of source '" + source.name()
-                    + "', which holds offsets 0.." + (end - 1) + " (end offset " + end + ")");
+                    + "', which " + (end == 0 ? "is empty" : "holds offsets 0.." + (end - 1) + " (end offset " + end + ")"));
         }
         Path target = out.toAbsolutePath();
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");

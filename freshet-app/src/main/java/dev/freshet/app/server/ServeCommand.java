@@ -23,15 +23,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code freshet serve}: the embedded server (HTTP ingest and serving over a RocksDB log). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the embedded Freshet server: HTTP ingest into a durable local log, in-memory aggregation,",
-                "feature serving (native and Feast-compatible), health, readiness and Prometheus metrics.",
-                "Ctrl-C stops it cleanly (final checkpoint)."})
+        description = {"Run the embedded Freshet server.",
+                "HTTP ingest into a durable local log, in-memory aggregation, feature serving (native and"
+                        + " Feast-compatible), training sets, dead letters, health, readiness and Prometheus metrics."
+                        + " Ctrl-C stops it cleanly (final checkpoint). See docs/HTTP_API.md."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--repo", required = true, description = "Feature repository folder.")
     Path repo;
@@ -77,7 +79,8 @@ public final class ServeCommand implements Callable<Integer> {
              Running running = Running.start(r, data, options, fsync, interval, Clock.systemUTC())) {
             out.printf("Freshet serving %s on http://localhost:%d (data: %s)%n", repo, running.port(), data.toAbsolutePath());
             out.printf("  POST /v1/sources/{source}/events   POST /v1/features   POST /get-online-features%n");
-            out.printf("  GET  /health  /ready  /metrics   GET /v1/dead-letters%n");
+            out.printf("  POST /v1/training-sets   GET /v1/training-sets/{id}   GET /v1/dead-letters%n");
+            out.printf("  GET  /health  /ready  /metrics%n");
             out.flush();
             shutdown.awaitRequest();
         } catch (StorageException e) {
@@ -107,15 +110,29 @@ public final class ServeCommand implements Callable<Integer> {
 
     /**
      * The HTTP options from the flags, checked by {@link ServerOptions} itself (port, token, event
-     * loops); an empty {@code FRESHET_TOKEN} means no token.
+     * loops), one flag at a time so that a rejected value is reported under its own flag; an empty
+     * {@code FRESHET_TOKEN} means no token.
      */
     private ServerOptions serverOptions(String envToken) {
         String tok = token != null ? token : (envToken == null || envToken.isEmpty() ? null : envToken);
+        ServerOptions withPort = checked("--port", "port", () -> ServerOptions.defaults(port));
+        ServerOptions withToken = checked(token != null ? "--token" : "FRESHET_TOKEN", "the bearer token",
+                () -> withPort.withBearerToken(tok));
+        return checked("--event-loops", "eventLoops", () -> withToken.withEventLoops(eventLoops));
+    }
+
+    /**
+     * One step of {@link #serverOptions}; a value it rejects is a usage error that names {@code flag}
+     * where {@link ServerOptions}' message names its {@code subject} ("eventLoops must be >= 0" →
+     * "--event-loops must be >= 0").
+     */
+    private ServerOptions checked(String flag, String subject, Supplier<ServerOptions> step) {
         try {
-            return ServerOptions.defaults(port).withBearerToken(tok).withEventLoops(eventLoops);
+            return step.get();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "bad option (--port, --token or FRESHET_TOKEN, --event-loops): "
-                    + e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            throw new ParameterException(spec.commandLine(),
+                    m.startsWith(subject + " ") ? flag + m.substring(subject.length()) : "bad " + flag + ": " + m);
         }
     }
 

@@ -89,6 +89,27 @@ class CliFailureMessagesTest {
         assertEquals(SPINE, Files.readString(dir.resolve(SPINE_FILE)));
     }
 
+    /** An error after the progress bar was drawn goes on a line of its own, not at the end of the bar's line. */
+    @Test
+    void aTrainingSetErrorAfterTheProgressBarStartsItsOwnLine(@TempDir Path dir) throws IOException {
+        CliRun r = trainingSet(dir, dir.resolve("out.txt")); // the writer refuses the extension once the spine is read
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("training set ["), "the bar was drawn: " + r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("training-set: Unsupported training-set file out.txt")), r.err());
+    }
+
+    /** A rejected server flag is named alone, in its flag form (ServerOptions words it by its Java field). */
+    @Test
+    void aBadServerFlagIsNamedAlone() {
+        for (String[] c : new String[][] {{"--event-loops", "-1", "--event-loops must be >= 0 (0 = one per processor), got -1"},
+                {"--port", "70000", "--port must be between 0 (any free port) and 65535, got 70000"},
+                {"--token", "a b", "--token must be printable ASCII without spaces (RFC 6750), at least one character"}}) {
+            CliRun r = CliRun.of("serve", "--repo", FRAUD.toString(), c[0], c[1]);
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(c[2], r.err().lines().findFirst().orElseThrow());
+        }
+    }
+
     /** {@code freshet training-set} of the fraud example over a one-row spine and an empty log, both made in {@code dir}. */
     private static CliRun trainingSet(Path dir, Path out) throws IOException {
         Path data = Files.createDirectories(dir.resolve("data"));

@@ -136,6 +136,28 @@ class IngestRoundTripTest {
         assertTrue(badName.err().contains("must end in .parquet or .csv"), badName.err());
     }
 
+    /** An export without events says why, instead of "(offsets 0..-1)"; the file still has its header. */
+    @Test
+    void anExportWithoutEventsSaysWhy() throws Exception {
+        Path repo = ImportFixtures.repo(dir);
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path out = dir.resolve("empty.csv");
+        Run empty = export(repo, data, out);
+        assertEquals(0, empty.exit(), empty.err());
+        assertTrue(empty.out().startsWith("wrote ") && empty.out().strip().endsWith(" with no events: the log of source 'clicks'"
+                + " is empty (events come from `freshet serve` over HTTP or from `freshet ingest`)"), empty.out());
+        assertTrue(Files.readString(out).startsWith("user_id,n,score,"), Files.readString(out));
+        Run past = export(repo, data, out, "--from-offset", "1");
+        assertEquals(1, past.exit());
+        assertEquals("export: --from-offset 1 is outside the log of source 'clicks', which is empty", past.err().strip());
+
+        assertEquals(0, ingest(repo, data, write("csv", clicks(5, 3))).exit());
+        Run atEnd = export(repo, data, out, "--from-offset", "3");
+        assertEquals(0, atEnd.exit(), atEnd.err());
+        assertTrue(atEnd.out().strip().endsWith(" with no events: the log of source 'clicks' ends at offset 2, before"
+                + " --from-offset 3"), atEnd.out());
+    }
+
     @Test
     void parquetIntegerEventTimesAreEpochMillisAndNanosecondTimestampsFloorToTheMillisecond() throws Exception {
         Path repo = ImportFixtures.repo(dir);

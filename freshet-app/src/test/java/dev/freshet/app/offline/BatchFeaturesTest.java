@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Batch features end to end on the fraud example's `card_profiles` source: `freshet materialize`
  * loads a CSV incrementally by event-time range, the server serves the latest row per card within
- * the 30-day ttl with the DESIGN statuses, and a training set joins the same values point in time.
+ * the view's ttl with the DESIGN statuses, and a training set joins the same values point in time.
+ * Times are placed relative to that ttl, so the test holds whatever the example sets it to.
  */
 class BatchFeaturesTest {
     static final Path REPO = Path.of("..", "examples", "fraud");
@@ -40,6 +41,7 @@ class BatchFeaturesTest {
     static final long FEB01 = Instant.parse("2026-02-01T00:00:00Z").toEpochMilli();
     static final long DAY = 86_400_000L;
     static final long FEB06 = Instant.parse("2026-02-06T00:00:00Z").toEpochMilli();
+    static final long TTL = FRAUD.featureView("card_profile").orElseThrow().ttl().toMillis();
 
     record Run(int exit, String out, String err) {
     }
@@ -57,8 +59,8 @@ class BatchFeaturesTest {
                 c1,1000.0,US,2026-01-10T00:00:00Z
                 c2,,FR,2026-01-10T00:00:00Z
                 c1,2500.0,US,2026-02-05T00:00:00Z
-                c3,700.0,DE,2025-11-01T00:00:00Z
-                """);
+                c3,700.0,DE,%s
+                """.formatted(Instant.ofEpochMilli(FEB06 - TTL - DAY))); // c3's row is older than the ttl on Feb 6
         Path data = dir.resolve("data");
         Run first = run("materialize", "--repo", REPO.toString(), "--data", data.toString(), "--source", "card_profiles",
                 "--file", csv.toString(), "--end", "2026-02-01T00:00:00Z");
@@ -87,9 +89,9 @@ class BatchFeaturesTest {
             assertEquals("NULL_VALUE", status(at, 1, 0), "c2's latest row has no credit limit");
             assertEquals("PRESENT", status(at, 1, 1));
             assertEquals("FR", at.get("results").get(1).get("values").get(1).asText());
-            assertEquals("OUTSIDE_MAX_AGE", status(at, 2, 0), "c3's row is older than the 30-day ttl");
+            assertEquals("OUTSIDE_MAX_AGE", status(at, 2, 0), "c3's row is older than the ttl");
             assertEquals("NOT_FOUND", status(at, 3, 0));
-            clock.set(FEB01 + 4 * DAY + 30 * DAY + 1);
+            clock.set(FEB01 + 4 * DAY + TTL + 1);
             JsonNode later = read(http, base);
             assertEquals("OUTSIDE_MAX_AGE", status(later, 0, 0), "no new row: c1's ages out too");
             assertEquals(FEB01 + 4 * DAY, later.get("results").get(0).get("event_timestamps").get(0).asLong());
@@ -102,8 +104,8 @@ class BatchFeaturesTest {
                 + "c1," + JAN10 + "\n"                  // at exactly the row's time: included (event_time <= t)
                 + "c1," + (feb05 - 1) + "\n"            // the Feb 5 row not yet
                 + "c1," + feb05 + "\n"                  // the Feb 5 row
-                + "c2," + (JAN10 + 30 * DAY) + "\n"     // age == ttl: within (and its value is null)
-                + "c2," + (JAN10 + 30 * DAY + 1) + "\n" // age > ttl
+                + "c2," + (JAN10 + TTL) + "\n"          // age == ttl: within (and its value is null)
+                + "c2," + (JAN10 + TTL + 1) + "\n"      // age > ttl
                 + "c4," + feb05 + "\n");                // no row at all
         Path out = dir.resolve("ts.parquet");
         Run ts = run("training-set", "--repo", REPO.toString(), "--data", data.toString(), "--spine", spine.toString(),

@@ -35,7 +35,12 @@ public final class Suggestions {
 
     /** {@code " (did you mean 'x'?)"} or the empty string. */
     public static String hint(String word, Collection<String> candidates) {
-        return closest(word, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
+        return hint(closest(word, candidates));
+    }
+
+    /** {@code " (did you mean 'x'?)"} for a suggestion {@code x}, or the empty string. */
+    public static String hint(Optional<String> suggestion) {
+        return suggestion.map(s -> " (did you mean '" + s + "'?)").orElse("");
     }
 
     /** Damerau-Levenshtein distance (optimal string alignment: adjacent swaps cost 1). */

@@ -465,4 +465,44 @@ class LoaderErrorReportingTest {
                 "f.yaml:34:13: o2.expression: expression must be a single value, not a list",
                 "f.yaml:40:9: s3.schema: schema must be a mapping (key: value lines), not a list"), errors(result));
     }
+
+    /**
+     * An unknown key used to drop its feature, so the feature's other errors (a hop that does not
+     * divide the window) appeared only once the key was fixed. Now the known keys are still checked in
+     * the same run, and a misspelt key is reported once: as unknown, not also as missing.
+     */
+    @Test
+    void anUnknownKeyHidesNoOtherErrorOfItsObject() {
+        LoadResult result = RepositoryLoader.loadString("f.yaml", BASE + """
+                kind: feature_view
+                name: v
+                entity: user
+                source: clicks
+                features:
+                  - name: a
+                    function: count
+                    window: 1h
+                    hop: 7m
+                    fliter: amount > 0
+                  - {name: b, function: sum, inptu: amount, window: 1h, filter: amount}
+                  - {name: c, function: count, windwo: 1h}
+                  - {name: d, fucntion: count, window: 1h}
+                ---
+                kind: source
+                name: s2
+                type: stream
+                event_time_field: ts
+                schema: {ts: timestamp, x: {tpye: string}, y: {type: strnig, nulable: true}}
+                """);
+        assertEquals(List.of("f.yaml:19:10: v.features[0].hop: hop 7m does not divide window 1h",
+                "f.yaml:20:5: v.features[0].fliter: unknown key 'fliter' (did you mean 'filter'?)",
+                "f.yaml:21:30: v.features[1].inptu: unknown key 'inptu' (did you mean 'input'?)",
+                "f.yaml:21:65: v.features[1].filter: filter must be a bool expression, but 'amount' is float64",
+                "f.yaml:22:32: v.features[2].windwo: unknown key 'windwo' (did you mean 'window'?)",
+                "f.yaml:23:15: v.features[3].fucntion: unknown key 'fucntion' (did you mean 'function'?)",
+                "f.yaml:29:29: s2.schema.x.tpye: unknown key 'tpye' (did you mean 'type'?)",
+                "f.yaml:29:54: s2.schema.y.type: unknown type 'strnig' (did you mean 'string'?); types are string, int64,"
+                        + " float64, bool, timestamp",
+                "f.yaml:29:62: s2.schema.y.nulable: unknown key 'nulable' (did you mean 'nullable'?)"), errors(result));
+    }
 }

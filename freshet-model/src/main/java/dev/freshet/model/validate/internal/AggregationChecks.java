@@ -24,7 +24,9 @@ final class AggregationChecks {
         if (f == AggregationFunction.COUNT && agg.input() != null) {
             ctx.error(view, path + ".input", "count takes no input: it counts events (use a filter to count some)");
         } else if (f.requiresInput() && agg.input() == null) {
-            ctx.error(view, path + ".input", "missing required key 'input': " + f.yamlName() + " needs an input expression");
+            if (!ctx.unreadable(view, path + ".input")) { // e.g. written as an unknown key 'inptu', reported
+                ctx.error(view, path + ".input", "missing required key 'input': " + f.yamlName() + " needs an input expression");
+            }
         } else if (f.requiresInput() && schema != null) {
             ExpressionResult input = ctx.compile(agg.input(), schema);
             if (!input.ok()) {

@@ -80,8 +80,10 @@ final class FeatureBinder {
     private static Optional<WindowSpec> window(MapReader r) {
         List<String> present = new ArrayList<>(WINDOW_KEYS.stream().filter(r::has).toList());
         if (present.isEmpty()) {
-            r.error(r.location(), r.path(), "missing window: set window (a duration such as 5m, or lifetime),"
-                    + " tumbling or session_gap");
+            if (WINDOW_KEYS.stream().noneMatch(r::unreadable)) { // else misspelt ('windwo'), and reported so
+                r.error(r.location(), r.path(), "missing window: set window (a duration such as 5m, or lifetime),"
+                        + " tumbling or session_gap");
+            }
             return Optional.empty();
         }
         if (present.size() > 1) {
@@ -117,8 +119,11 @@ final class FeatureBinder {
     private static Optional<Object> batchFeature(MapReader r, String name) {
         List<String> aggregationOnly = AGGREGATION_KEYS.stream().filter(k -> r.has(k) && !BATCH_KEYS.contains(k)).toList();
         if (!aggregationOnly.isEmpty()) {
-            r.error(r.location(), r.path(), "missing required key 'function' (" + String.join(", ", aggregationOnly)
-                    + " belong to streaming aggregations)");
+            r.checkKeys(AGGREGATION_KEYS); // a misspelt function ('fucntion') is reported as such, not as missing
+            if (!r.unreadable("function")) {
+                r.error(r.location(), r.path(), "missing required key 'function' (" + String.join(", ", aggregationOnly)
+                        + " belong to streaming aggregations)");
+            }
             return Optional.empty();
         }
         r.checkKeys(BATCH_KEYS);

@@ -16,9 +16,9 @@ import java.util.Set;
 
 /**
  * Typed, error-reporting reads of one YAML mapping. Every failed read reports a located error and
- * returns empty; {@link #failed()} tells whether any read (or an unknown key) failed, so a binder
- * can drop an object it could not bind completely. A key whose value was reported is declared
- * unreadable, so the validator reports neither its absence nor what depends on it.
+ * returns empty; {@link #failed()} tells whether any read failed, so a binder can drop an object it
+ * could not bind completely (an unknown key is reported but fails nothing). A key whose value was
+ * reported is declared unreadable, so the validator reports neither its absence nor what depends on it.
  */
 final class MapReader {
     static final List<String> TYPE_NAMES = Arrays.stream(FieldType.values()).map(FieldType::yamlName).toList();
@@ -65,11 +65,21 @@ final class MapReader {
         return map.entries().containsKey(key);
     }
 
-    /** Reports keys that are not in {@code known}, with a hint when one is close. */
+    /**
+     * Reports keys that are not in {@code known}, with a hint when one is close. An unknown key does
+     * not fail the read: the known keys are still bound and checked, so their errors are reported in
+     * the same run. The absent known key it was probably meant as ({@code fliter} for a missing
+     * {@code filter}) is declared unreadable, so its absence is not reported a second time.
+     */
     void checkKeys(Collection<String> known) {
         for (YamlNode.Entry e : map.entries().values()) {
             if (!known.contains(e.key())) {
-                error(e.keyLocation(), pathOf(e.key()), "unknown key '" + e.key() + "'" + Suggestions.hint(e.key(), known));
+                Optional<String> meant = Suggestions.closest(e.key(), known);
+                ctx.error(e.keyLocation(), pathOf(e.key()), "unknown key '" + e.key() + "'" + Suggestions.hint(meant));
+                meant.filter(m -> !has(m)).ifPresent(m -> {
+                    unreadable.add(m);
+                    ctx.unreadable(pathOf(m));
+                });
             }
         }
     }
