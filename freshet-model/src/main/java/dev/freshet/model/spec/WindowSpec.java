@@ -7,7 +7,7 @@ import java.util.List;
  * The window of a streaming aggregation (DESIGN §3). For read time {@code t}, a hopping window of
  * size {@code W} and hop {@code H} covers {@code [ceil(t/H)*H - W, t)}; tumbling is the case
  * {@code H = W}; sliding is {@code H = 1 ms}. Session windows aggregate the most recent run of
- * events separated by less than the gap. Lifetime windows have no lower bound.
+ * events each at most the gap after the previous one. Lifetime windows have no lower bound.
  */
 public sealed interface WindowSpec {
 
