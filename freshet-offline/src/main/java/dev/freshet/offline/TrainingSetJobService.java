@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.freshet.model.FeatureRepository;
 import dev.freshet.offline.io.SpineException;
+import dev.freshet.offline.io.SpineReader;
 import dev.freshet.serving.features.RequestException;
 import dev.freshet.serving.http.TrainingSetJobs;
 import dev.freshet.storage.EventLog;
@@ -19,6 +20,7 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * DuckDB, whose own threads sort the spine and write the file.
  *
  * <p>Request: {@code {"spine": "/path/spine.parquet", "timestamp_column": "ts", "feature_service":
- * "name"} } or {@code "features": [...]}, optional {@code "format": "parquet"|"csv"}. The spine is a
- * path on the server's machine; outputs go to the server's output directory only.
+ * "name"} } or {@code "features": [...]}, optional {@code "format": "parquet"|"csv"}; other members
+ * are refused. The spine is a {@code .parquet}, {@code .csv} or {@code .csv.gz} file on the server's
+ * machine; outputs go to the server's output directory only.
  *
  * <p>Memory stays bounded however many jobs clients submit: at most {@value #MAX_QUEUED} jobs wait
  * behind the running one (more are refused with 429), and the statuses of the last
@@ -49,6 +52,9 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
 
     /** Job states. */
     public enum State { QUEUED, RUNNING, SUCCEEDED, FAILED }
+
+    /** The members a request may have. */
+    static final List<String> MEMBERS = List.of("spine", "timestamp_column", "feature_service", "features", "format");
 
     /** Jobs waiting behind the running one, at most. */
     static final int MAX_QUEUED = 16;
@@ -114,7 +120,7 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
         try {
             req = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new RequestException(400, "malformed JSON: " + e.getOriginalMessage(), "");
+            throw RequestException.malformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -122,12 +128,21 @@ public final class TrainingSetJobService implements TrainingSetJobs, AutoCloseab
             throw new RequestException(400, "the request must be a JSON object like {\"spine\": \"/data/spine.parquet\", "
                     + "\"timestamp_column\": \"ts\", \"feature_service\": \"fraud_model_v1\"}", "");
         }
+        for (Iterator<String> names = req.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!MEMBERS.contains(name)) { // e.g. an "out": clients cannot choose where the server writes
+                throw RequestException.unknownMember(name, MEMBERS);
+            }
+        }
         String spinePath = text(req, "spine", null);
         Path spine;
         try {
             spine = Path.of(spinePath);
         } catch (InvalidPathException e) {
             throw new RequestException(400, "'spine' is not a valid path on the server: " + e.getMessage(), "/spine");
+        }
+        if (!SpineReader.isSupported(spine)) { // else the job would fail once it runs
+            throw new RequestException(400, "spine file " + spine + " is not supported: " + SpineReader.SUPPORTED, "/spine");
         }
         if (!Files.isRegularFile(spine)) {
             throw new RequestException(400, "spine file " + spine + " does not exist on the server", "/spine");

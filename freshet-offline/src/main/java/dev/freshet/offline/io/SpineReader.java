@@ -254,17 +254,22 @@ public final class SpineReader implements AutoCloseable {
         }
     }
 
+    /** Whether a spine file of this name can be read: it ends in {@code .parquet}, {@code .csv} or {@code .csv.gz}. */
+    public static boolean isSupported(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".parquet") || name.endsWith(".csv") || name.endsWith(".csv.gz");
+    }
+
+    /** What {@link #isSupported} accepts, for messages. */
+    public static final String SUPPORTED = "the name must end in .csv, .csv.gz or .parquet";
+
     private static String scanOf(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!isSupported(file)) {
+            throw new IllegalArgumentException("Unsupported spine file " + file.getFileName() + ": " + SUPPORTED);
+        }
         String path = DuckDb.literal(file.toAbsolutePath().toString());
-        if (name.endsWith(".parquet")) {
-            return "read_parquet(" + path + ")";
-        }
-        if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
-            return "read_csv(" + path + ", header = true, delim = ',')";
-        }
-        throw new IllegalArgumentException("Unsupported spine file " + file.getFileName()
-                + ": the name must end in .csv, .csv.gz or .parquet");
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet") ? "read_parquet(" + path + ")"
+                : "read_csv(" + path + ", header = true, delim = ',')";
     }
 
     /**

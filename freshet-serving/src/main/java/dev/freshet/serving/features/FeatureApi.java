@@ -66,6 +66,9 @@ public final class FeatureApi {
     /** Handles {@code POST /v1/features}. */
     public byte[] features(byte[] body, long now) {
         NativeRequest req = NativeRequest.parse(FACTORY, body);
+        if (req.unknown != null) { // e.g. "feature" or "entites"
+            throw RequestException.unknownMember(req.unknown, NativeRequest.MEMBERS);
+        }
         FeaturePlan plan = plan(req.service, req.features);
         if (req.readTime == NativeRequest.WRONG_KIND) {
             throw new RequestException(400, "'read_time' must be epoch milliseconds (an integer)", "/read_time");

@@ -19,16 +19,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves requested features — {@code view:feature} references, {@code view:*}, on-demand feature
- * names, or a feature service — into a {@link FeaturePlan}, with precise 404s for unknown names.
+ * names, or a feature service — into a {@link FeaturePlan}, with precise 404s for unknown names
+ * (services, views, features of a view, on-demand features), each listing what exists.
  * Plans are cached by request shape, so steady-state requests do no resolution work.
  */
 public final class FeaturePlanner {
     private final FeatureRepository repo;
-    private final Map<String, CompiledView> views = new HashMap<>();
+    private final Map<String, CompiledView> views = new TreeMap<>(); // sorted: named in errors
     private final ExpressionCompiler compiler;
     private final Map<List<String>, FeaturePlan> cache = new ConcurrentHashMap<>();
     private final Map<String, FeaturePlan> services = new ConcurrentHashMap<>();
@@ -88,8 +90,7 @@ public final class FeaturePlanner {
                 refIndexes.add(i);
                 continue;
             }
-            FeatureRef parsed = FeatureRef.parse(ref).orElseThrow(() -> new RequestException(400,
-                    "'" + ref + "' is neither view:feature nor an on-demand feature name", pointer));
+            FeatureRef parsed = FeatureRef.parse(ref).orElseThrow(() -> notAFeature(ref, pointer));
             CompiledView view = view(parsed.view(), pointer);
             if (parsed.isWildcard()) {
                 for (FeatureDef f : view.features()) {
@@ -106,6 +107,20 @@ public final class FeaturePlanner {
             refIndexes.add(i);
         }
         return new FeaturePlan(names, reads, columns, requestFields, refIndexes);
+    }
+
+    /**
+     * For a reference that is neither an on-demand feature nor {@code view:feature}: 404 naming the
+     * on-demand features for a name (as for an unknown view), 400 for text that is no name.
+     */
+    private RequestException notAFeature(String ref, String pointer) {
+        if (ref.isBlank() || ref.contains(FeatureRef.SEPARATOR)) {
+            return new RequestException(400, "'" + ref + "' is not a feature reference: write view:feature or the name of an"
+                    + " on-demand feature", pointer);
+        }
+        return new RequestException(404, "unknown on-demand feature '" + ref + "'; on-demand features: "
+                + repo.onDemandFeatures().stream().map(OnDemandFeatureSpec::name).toList()
+                + "; features of views are named view:feature (served views: " + views.keySet() + ")", pointer);
     }
 
     private CompiledView view(String name, String pointer) {

@@ -17,10 +17,10 @@ import java.util.Map;
  *
  * <p>It keeps exactly what {@link FeatureApi} validates, in the order it validates it, so the
  * answers (and which error comes first) are those of the tree-based reading: values that are
- * present but of the wrong kind are kept as markers and reported when their turn comes; unknown
- * fields are skipped; a repeated field keeps its last value; a JSON {@code null} for
- * {@code feature_service}, {@code features} or {@code read_time} is the same as leaving it out;
- * content after the root object is ignored.
+ * present but of the wrong kind are kept as markers and reported when their turn comes; the name of
+ * the first unknown member is kept (it is reported first); a repeated field keeps its last value; a
+ * JSON {@code null} for {@code feature_service}, {@code features} or {@code read_time} is the same as
+ * leaving it out; content after the root object is ignored.
  */
 final class NativeRequest {
     /** Marks a value of the wrong kind (a nested object or array, or a non-string feature reference). */
@@ -28,6 +28,11 @@ final class NativeRequest {
     /** Marks an entity row that is not an object. */
     static final Map<String, Object> NOT_AN_OBJECT = Map.of();
 
+    /** The members a request may have. */
+    static final List<String> MEMBERS = List.of("features", "feature_service", "entities", "read_time");
+
+    /** The first member (in document order) not in {@link #MEMBERS}, or null: a typo such as {@code "entites"}. */
+    String unknown;
     /** {@code feature_service}: absent (null), a String, or {@link #WRONG_KIND}. */
     Object service;
     /** {@code features}: absent (null), not an array ({@link #WRONG_KIND}), or its elements (String or WRONG_KIND). */
@@ -49,12 +54,18 @@ final class NativeRequest {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
+                if (!MEMBERS.contains(name)) {
+                    if (r.unknown == null) {
+                        r.unknown = name;
+                    }
+                    p.skipChildren();
+                    continue;
+                }
                 if (t == JsonToken.VALUE_NULL && !name.equals("entities")) {
                     switch (name) { // optional members: null means absent
                         case "feature_service" -> r.service = null;
                         case "features" -> r.features = null;
-                        case "read_time" -> r.readTime = null;
-                        default -> { }
+                        default -> r.readTime = null;
                     }
                     continue;
                 }
@@ -62,8 +73,7 @@ final class NativeRequest {
                     case "feature_service" -> r.service = t == JsonToken.VALUE_STRING ? p.getText() : skip(p, t);
                     case "features" -> r.readFeatures(p, t);
                     case "read_time" -> r.readReadTime(p, t);
-                    case "entities" -> r.readEntities(p, t);
-                    default -> p.skipChildren();
+                    default -> r.readEntities(p, t);
                 }
             }
             return r;
@@ -75,8 +85,7 @@ final class NativeRequest {
     /** The 400 for a body Jackson could not read: malformed JSON with its line and column. */
     static RequestException unreadable(IOException e) {
         if (e instanceof JsonProcessingException j) {
-            return new RequestException(400, "malformed JSON: " + j.getOriginalMessage() + (j.getLocation() == null ? ""
-                    : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr()), "");
+            return RequestException.malformed(j);
         }
         return new RequestException(400, "unreadable body: " + e.getMessage(), "");
     }

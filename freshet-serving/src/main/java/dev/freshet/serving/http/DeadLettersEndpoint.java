@@ -17,7 +17,7 @@ import java.util.Objects;
 /**
  * {@code GET /v1/dead-letters?source=&reason=&limit=&before=}: the stored dead letters (dropped
  * events), newest first, with {@code next_before} for the next page. The store is read off the
- * event loop; bad parameters are a 400 problem naming the parameter.
+ * event loop; bad parameters (an unknown source or reason too) are a 400 problem naming the parameter.
  */
 final class DeadLettersEndpoint implements Handler<RoutingContext> {
     static final int MAX_DEAD_LETTERS = 1000;
@@ -27,17 +27,20 @@ final class DeadLettersEndpoint implements Handler<RoutingContext> {
 
     private final ServingEngine engine;
     private final Vertx vertx;
+    /** The repository's sources: the only ones letters can have. */
+    private final List<String> sources;
 
-    DeadLettersEndpoint(ServingEngine engine, Vertx vertx) {
+    DeadLettersEndpoint(ServingEngine engine, Vertx vertx, List<String> sources) {
         this.engine = engine;
         this.vertx = vertx;
+        this.sources = List.copyOf(sources);
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         DeadLetterQuery query;
         try {
-            query = query(ctx);
+            query = query(ctx, sources);
         } catch (Problems.BadParameter e) {
             Problems.send(ctx, e);
             return;
@@ -75,7 +78,7 @@ final class DeadLettersEndpoint implements Handler<RoutingContext> {
         });
     }
 
-    private static DeadLetterQuery query(RoutingContext ctx) {
+    private static DeadLetterQuery query(RoutingContext ctx, List<String> sources) {
         String limit = ctx.request().getParam("limit");
         int n = 100;
         if (limit != null) {
@@ -104,8 +107,9 @@ final class DeadLettersEndpoint implements Handler<RoutingContext> {
         }
         String source = ctx.request().getParam("source");
         if (source != null) {
-            if (source.isBlank()) {
-                throw new Problems.BadParameter("source", "source must not be empty");
+            if (!sources.contains(source)) { // a typo would otherwise read as "no dead letters"
+                throw new Problems.BadParameter("source", (source.isBlank() ? "source must not be empty"
+                        : "unknown source '" + source + "'") + "; sources: " + sources);
             }
             q = q.withSource(source);
         }

@@ -63,6 +63,8 @@ public final class FreshetHttpServer implements AutoCloseable {
     private final InstantSource clock;
     private final FeatureApi api;
     private final Map<String, EventParser> parsers = new HashMap<>();
+    /** The repository's sources, as named in errors. */
+    private final List<String> sourceNames;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /**
      * The engine's gauges as of the latest /metrics scrape: read once per scrape, where every gauge
@@ -74,6 +76,11 @@ public final class FreshetHttpServer implements AutoCloseable {
     private final Timer servingLatency;
     private final Timer ingestLatency;
     private final Timer ingestAppliedLatency;
+    private final Counter unauthorized;
+    /** {@value #REJECTED_REQUESTS} by reason. */
+    private final Map<String, Counter> rejectedRequests = new HashMap<>();
+    /** freshet_ingest_events_total by stream source. */
+    private final Map<String, Counter> ingestedEvents = new HashMap<>();
     private final byte[] token;
     private final TrainingSetJobs trainingSets;
     private final int eventLoops;
@@ -83,6 +90,11 @@ public final class FreshetHttpServer implements AutoCloseable {
     static final List<String> REJECT_REASONS = List.of("unauthorized", "body_too_large", "unknown_source", "batch_source",
             "unsupported_media_type", "bad_parameter", "malformed", "too_many_events", "no_events", "all_invalid", "overloaded",
             "unavailable", "error");
+    /** Reasons of freshet_ingest_rejected_events_total ({@link #reasonTag}). */
+    static final List<String> REJECTED_EVENT_REASONS = List.of("missing_field", "unknown_field", "wrong_type", "null_field",
+            "bad_value", "invalid");
+    /** Statuses of freshet_serving_errors_total exported from the start (others appear when first answered). */
+    static final List<Integer> SERVING_ERROR_STATUSES = List.of(400, 404, 413, 500, 503);
 
     private FreshetHttpServer(ServingEngine engine, FeatureRepository repo, ServerOptions options, InstantSource clock,
                               TrainingSetJobs trainingSets) {
@@ -97,7 +109,9 @@ public final class FreshetHttpServer implements AutoCloseable {
         for (SourceSpec s : repo.sources()) {
             parsers.put(s.name(), new EventParser(s.schema()));
         }
-        this.servingLatency = Timer.builder("freshet_serving_latency").description("feature request latency")
+        this.sourceNames = repo.sources().stream().map(SourceSpec::name).toList();
+        this.servingLatency = Timer.builder("freshet_serving_latency")
+                .description("latency of feature requests answered 200 (/v1/features, /get-online-features)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(1)).register(metrics);
         this.ingestLatency = Timer.builder("freshet_ingest_latency")
@@ -106,12 +120,24 @@ public final class FreshetHttpServer implements AutoCloseable {
         this.ingestAppliedLatency = Timer.builder("freshet_ingest_applied_latency")
                 .description("ingest request latency until the events are visible to reads (?wait=applied requests)")
                 .publishPercentileHistogram().register(metrics);
+        // counters with a fixed label set are exported from the start, at 0, so alerts on them find them
+        this.unauthorized = Counter.builder("freshet_http_unauthorized_total")
+                .description("requests refused with 401: bearer token missing or wrong").register(metrics);
         for (String reason : REJECT_REASONS) {
-            metrics.counter(REJECTED_REQUESTS, "reason", reason); // every reason exported from the start, at 0
+            rejectedRequests.put(reason, Counter.builder(REJECTED_REQUESTS).description("ingest requests not answered 200, by reason")
+                    .tag("reason", reason).register(metrics));
         }
+        for (SourceSpec s : repo.sources()) {
+            if (s.sourceKind() == SourceKind.STREAM) {
+                ingestedEvents.put(s.name(), Counter.builder("freshet_ingest_events_total")
+                        .description("events accepted into the log (durable), per source").tag("source", s.name()).register(metrics));
+                REJECTED_EVENT_REASONS.forEach(reason -> rejectedEvents(s.name(), reason));
+            }
+        }
+        SERVING_ERROR_STATUSES.forEach(this::servingErrors);
         this.gauges = engine.gauges();
-        gauges.keySet().forEach(name ->
-                Gauge.builder("freshet_" + name, this, s -> s.gauges.getOrDefault(name, Double.NaN)).register(metrics));
+        gauges.keySet().forEach(name -> Gauge.builder("freshet_" + name, this, s -> s.gauges.getOrDefault(name, Double.NaN))
+                .description(ServingEngine.GAUGE_DESCRIPTIONS.getOrDefault(name, "engine figure " + name)).register(metrics));
         this.drops = engine.droppedEvents();
         drops.forEach((source, reasons) -> reasons.keySet().forEach(reason ->
                 FunctionCounter.builder("freshet_dropped_events", this,
@@ -134,7 +160,7 @@ public final class FreshetHttpServer implements AutoCloseable {
                 public Future<?> start() {
                     Router router = router();
                     // requests per event loop: shows how evenly connections spread over the loops
-                    Counter requests = Counter.builder("freshet_http_requests_total").description("HTTP requests received")
+                    Counter requests = Counter.builder("freshet_http_requests_total").description("HTTP requests received, per event loop")
                             .tag("event_loop", Integer.toString(instances.getAndIncrement())).register(metrics);
                     HttpServer s = vertx.createHttpServer(serverOptions(port)).requestHandler(req -> {
                                 requests.increment();
@@ -224,7 +250,7 @@ public final class FreshetHttpServer implements AutoCloseable {
             r.post("/v1/training-sets").handler(ctx -> authorize(ctx, false)).handler(body).handler(this::submitTrainingSet);
             r.get("/v1/training-sets/:id").handler(ctx -> authorize(ctx, false)).handler(this::trainingSetStatus);
         }
-        r.get("/v1/dead-letters").handler(ctx -> authorize(ctx, false)).handler(new DeadLettersEndpoint(engine, vertx));
+        r.get("/v1/dead-letters").handler(ctx -> authorize(ctx, false)).handler(new DeadLettersEndpoint(engine, vertx, sourceNames));
         r.route().last().handler(ctx -> {
             String allowed = allowedMethods(r, ctx.request().path());
             if (!allowed.isEmpty()) { // a known path asked with another method
@@ -279,7 +305,7 @@ public final class FreshetHttpServer implements AutoCloseable {
             String h = ctx.request().getHeader("Authorization");
             if (h == null || !bearerMatches(h)) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"freshet\"");
-                metrics.counter("freshet_http_unauthorized_total").increment();
+                unauthorized.increment();
                 if (ingest) {
                     countRejected("unauthorized");
                 }
@@ -314,8 +340,7 @@ public final class FreshetHttpServer implements AutoCloseable {
         String source = ctx.pathParam("source");
         SourceSpec spec = repo.source(source).orElse(null);
         if (spec == null) {
-            rejectIngest(ctx, 404, "unknown_source", "unknown source '" + source + "'; sources: "
-                    + repo.sources().stream().map(SourceSpec::name).toList());
+            rejectIngest(ctx, 404, "unknown_source", "unknown source '" + source + "'; sources: " + sourceNames);
             return;
         }
         if (spec.sourceKind() != SourceKind.STREAM) {
@@ -336,7 +361,7 @@ public final class FreshetHttpServer implements AutoCloseable {
         try {
             result = parser.parse(body, batch, options.maxEventsPerRequest());
         } catch (MalformedRequestException e) {
-            rejectIngest(ctx, 400, "malformed", e.getMessage() + " (line " + e.line() + ", column " + e.column() + ")");
+            rejectIngest(ctx, 400, "malformed", e.describe());
             return;
         } catch (TooManyEventsException e) {
             rejectIngest(ctx, 413, "too_many_events", e.getMessage());
@@ -346,7 +371,8 @@ public final class FreshetHttpServer implements AutoCloseable {
             countRejected(result.events() == 0 ? "no_events" : "all_invalid");
             ObjectNode p = report(result, -1, -1, false);
             p.put("type", "about:blank").put("title", "Bad Request").put("status", 400)
-                    .put("detail", result.events() == 0 ? "no events in the request" : "every event was rejected; see 'rejected'")
+                    .put("detail", result.events() == 0 ? "no events in the request: send a JSON array of event objects or NDJSON"
+                            + " (one object per line)" : "every event was rejected; see 'rejected'")
                     .put("instance", ctx.request().path());
             ctx.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json").end(p.toString());
             return;
@@ -364,9 +390,9 @@ public final class FreshetHttpServer implements AutoCloseable {
                 }
                 return;
             }
-            metrics.counter("freshet_ingest_events_total", "source", source).increment(batch.size());
+            ingestedEvents.get(source).increment(batch.size());
             for (RejectedEvent rej : result.rejected()) { // invalid events of an accepted request, counted once
-                metrics.counter("freshet_ingest_rejected_events_total", "source", source, "reason", reasonTag(rej.reason())).increment();
+                rejectedEvents(source, reasonTag(rej.reason())).increment();
             }
             ingestLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (!waitApplied) {
@@ -385,7 +411,13 @@ public final class FreshetHttpServer implements AutoCloseable {
     }
 
     private void countRejected(String reason) {
-        metrics.counter(REJECTED_REQUESTS, "reason", reason).increment();
+        rejectedRequests.get(reason).increment();
+    }
+
+    private Counter rejectedEvents(String source, String reason) {
+        return Counter.builder("freshet_ingest_rejected_events_total")
+                .description("invalid events of accepted ingest requests (left out, the others made durable), per source and reason")
+                .tag("source", source).tag("reason", reason).register(metrics);
     }
 
     /** Answers an ingest request with a problem document and counts it under {@code reason}. */
@@ -454,7 +486,13 @@ public final class FreshetHttpServer implements AutoCloseable {
     }
 
     private void countServingError(int status) {
-        metrics.counter("freshet_serving_errors_total", "status", Integer.toString(status)).increment();
+        servingErrors(status).increment();
+    }
+
+    private Counter servingErrors(int status) {
+        return Counter.builder("freshet_serving_errors_total")
+                .description("feature requests (/v1/features, /get-online-features) answered with an error, by status")
+                .tag("status", Integer.toString(status)).register(metrics);
     }
 
     private void submitTrainingSet(RoutingContext ctx) {

@@ -19,8 +19,29 @@ public interface ServingEngine extends FeatureSource {
     /** Whether restore and log replay have finished (reads are complete). */
     boolean isReady();
 
-    /** Operational figures for /metrics: name → value (gauges), e.g. {@code state_bytes}, {@code log_bytes}. */
+    /**
+     * Operational figures for /metrics: name → value (gauges), e.g. {@code state_bytes}, {@code log_bytes},
+     * exported as {@code freshet_<name>} and described by {@link #GAUGE_DESCRIPTIONS}. Read at every
+     * scrape; the names returned at start are the ones exported.
+     */
     Map<String, Double> gauges();
+
+    /** What the {@link #gauges} mean, by name: the HELP text of their /metrics series. */
+    Map<String, String> GAUGE_DESCRIPTIONS = Map.ofEntries(
+            Map.entry("state_bytes", "bytes of feature state (tiles) held in memory, all views"),
+            Map.entry("state_keys", "entity keys held in feature state, all views"),
+            Map.entry("events_applied", "events the engine has applied since start, all sources"),
+            Map.entry("events_held", "future-dated events held until the clock passes their event time"),
+            Map.entry("late_dropped_events", "events dropped as LATE since start, all sources (see freshet_dropped_events_total)"),
+            Map.entry("apply_backlog_events", "events in the log the engine has not applied yet"),
+            Map.entry("queued_batches", "logged batches waiting for the engine to apply them"),
+            Map.entry("freshness_lag_ms", "accept to applied of the last batch, in milliseconds"),
+            Map.entry("checkpoint_duration_ms", "duration of the last checkpoint, in milliseconds"),
+            Map.entry("checkpoint_bytes", "size of the last checkpoint, in bytes"),
+            Map.entry("checkpoints_total", "checkpoints saved since start"),
+            Map.entry("log_bytes", "size of the event log: live table files plus memtables, in bytes"),
+            Map.entry("log_commits", "writes (group commits) of the event log since start"),
+            Map.entry("ready", "1 once the checkpoint is restored and the log replayed, else 0"));
 
     /**
      * Events the engine dropped since it started, per source and then per reason ({@code LATE},

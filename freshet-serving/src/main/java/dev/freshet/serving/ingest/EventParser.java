@@ -2,8 +2,8 @@ package dev.freshet.serving.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -23,7 +23,8 @@ import java.util.Map;
  * Parses an ingest request body — a JSON array of event objects, or NDJSON (one object per line) —
  * straight into an {@link EventBatch}, validating every event against the source schema. Valid
  * events are appended to the batch; each invalid one is reported with its index and reason and
- * left out. A body that is not JSON at all fails as a whole ({@link MalformedRequestException}).
+ * left out. A body that is not JSON at all fails as a whole ({@link MalformedRequestException}); an
+ * empty one (no bytes, or only whitespace) holds no events, as {@code []} does.
  *
  * <p>Rules: every non-nullable field must be present and non-null; unknown fields are rejected
  * (they are usually typos); strings must be JSON strings, int64 JSON integers, float64 any JSON
@@ -91,17 +92,15 @@ public final class EventParser {
      * Parses {@code body} and appends valid events to {@code batch}.
      *
      * @param maxEvents more events than this fail the whole request (the caller answers 413)
-     * @throws MalformedRequestException if the body is not a JSON array/object stream
+     * @throws MalformedRequestException if the body is not a JSON array/object stream (an empty body is
+     *                                   one with no events)
      * @throws TooManyEventsException    if the body holds more than {@code maxEvents} events
      */
     public Result parse(byte[] body, EventBatch batch, int maxEvents) {
         List<RejectedEvent> rejected = new ArrayList<>();
         int index = 0;
         try (JsonParser p = JSON.createParser(body)) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                throw new MalformedRequestException("empty body: expected a JSON array of events or NDJSON", 1, 1);
-            }
+            JsonToken t = p.nextToken(); // null for an empty body (or blank lines only): no events, like []
             boolean array = t == JsonToken.START_ARRAY;
             if (array) {
                 t = p.nextToken();
@@ -123,10 +122,8 @@ public final class EventParser {
                 JsonLocation at = p.currentTokenLocation();
                 throw new MalformedRequestException("unexpected content after the closing ']'", at.getLineNr(), at.getColumnNr());
             }
-        } catch (JsonParseException e) {
-            JsonLocation at = e.getLocation();
-            throw new MalformedRequestException("malformed JSON: " + e.getOriginalMessage(),
-                    at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr());
+        } catch (JsonProcessingException e) { // a syntax error, or a limit such as the nesting depth
+            throw MalformedRequestException.of(e);
         } catch (IOException e) {
             throw new MalformedRequestException("unreadable body: " + e.getMessage(), 0, 0);
         }

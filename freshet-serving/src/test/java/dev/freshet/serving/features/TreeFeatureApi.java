@@ -19,9 +19,10 @@ import java.util.Map;
 
 /**
  * The oracle for {@link NativeRequestEquivalenceTest}: {@code FeatureApi.features} as it was when it
- * read the request through a Jackson tree (commit b4729f7), kept verbatim but for the Feast endpoint
- * and for integers beyond the int64 range, which the endpoint now keeps for the fields' types to
- * judge (a float64 field takes them) where it refused them.
+ * read the request through a Jackson tree (commit b4729f7), kept verbatim but for the Feast endpoint;
+ * for integers beyond the int64 range, which the endpoint now keeps for the fields' types to judge (a
+ * float64 field takes them) where it refused them; for unknown members, now refused (the first in
+ * document order, before anything else); and for malformed JSON, now reported as ingest reports it.
  */
 final class TreeFeatureApi {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +50,12 @@ final class TreeFeatureApi {
     /** Handles {@code POST /v1/features}. */
     public byte[] features(byte[] body, long now) {
         JsonNode req = parse(body);
+        for (java.util.Iterator<String> names = req.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!NativeRequest.MEMBERS.contains(name)) {
+                throw RequestException.unknownMember(name, NativeRequest.MEMBERS);
+            }
+        }
         FeaturePlan plan = plan(req);
         long t = req.hasNonNull("read_time") ? longField(req, "read_time") : now;
         if (t < now) {
@@ -187,8 +194,7 @@ final class TreeFeatureApi {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new RequestException(400, "malformed JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), "");
+            throw RequestException.malformed(e);
         } catch (IOException e) {
             throw new RequestException(400, "unreadable body: " + e.getMessage(), "");
         }

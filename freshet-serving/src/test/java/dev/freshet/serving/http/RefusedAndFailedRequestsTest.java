@@ -68,7 +68,10 @@ class RefusedAndFailedRequestsTest {
             }
             String metrics = server.metrics().scrape();
             assertTrue(metrics.contains("freshet_ingest_rejected_requests_total{reason=\"overloaded\"} 2.0"), metrics);
-            assertFalse(metrics.contains("freshet_ingest_rejected_events_total{"),
+            // exported from the start, at 0: still 0
+            assertTrue(metrics.contains("freshet_ingest_rejected_events_total{reason=\"missing_field\",source=\"transactions\"} 0.0"),
+                    metrics.lines().filter(l -> l.startsWith("freshet_ingest_rejected_events")).toList().toString());
+            assertFalse(metrics.lines().anyMatch(l -> l.startsWith("freshet_ingest_rejected_events_total{") && !l.endsWith(" 0.0")),
                     metrics.lines().filter(l -> l.startsWith("freshet_ingest_rejected_events")).toList().toString());
         }
     }

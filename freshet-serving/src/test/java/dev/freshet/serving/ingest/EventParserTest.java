@@ -243,8 +243,6 @@ class EventParserTest {
 
     static Stream<Arguments> malformedBodies() {
         return Stream.of(
-                Arguments.of(""),
-                Arguments.of("   "),
                 Arguments.of("[{\"card_id\":\"c\""),
                 Arguments.of("[{\"card_id\":\"c\",}]"),
                 Arguments.of("{card_id: \"c\"}"),
@@ -260,6 +258,38 @@ class EventParserTest {
         EventBatch b = new EventBatch(SCHEMA, 2);
         var e = assertThrows(MalformedRequestException.class, () -> parse(body, b));
         assertTrue(e.getMessage().length() > 10, e.getMessage());
+    }
+
+    /** An empty body holds no events, as [] does (HTTP_API.md: no_events is an empty request), not malformed JSON. */
+    @ParameterizedTest(name = "[{index}] body=<{0}>")
+    @MethodSource("emptyBodies")
+    void anEmptyBodyHoldsNoEvents(String body) {
+        EventBatch b = new EventBatch(SCHEMA, 2);
+        var r = parse(body, b);
+        assertEquals(0, r.events());
+        assertEquals(0, r.rejected().size());
+        assertEquals(0, b.size());
+    }
+
+    static Stream<Arguments> emptyBodies() {
+        return Stream.of(Arguments.of(""), Arguments.of("   "), Arguments.of("\n\n  \r\n"), Arguments.of("[]"));
+    }
+
+    /**
+     * Jackson's message is kept, its internals are not: it described the input as "[Source: REDACTED
+     * (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 2]" inside the
+     * message, and a limit by the name of its setting.
+     */
+    @Test
+    void malformedJsonIsDescribedWithoutJacksonInternals() {
+        var eof = assertThrows(MalformedRequestException.class, () -> parse("{\"card_id\":\"c\"", new EventBatch(SCHEMA, 2)));
+        assertEquals("malformed JSON: Unexpected end-of-input: expected close marker for Object (start marker at line 1, column 1)"
+                + " (line 1, column 15)", eof.describe());
+        var deep = assertThrows(MalformedRequestException.class,
+                () -> parse("[{\"card_id\":" + "[".repeat(40) + "]".repeat(40) + "}]", new EventBatch(SCHEMA, 2)));
+        assertTrue(deep.getMessage().startsWith("malformed JSON: Document nesting depth (33) exceeds the maximum allowed (32)"),
+                deep.getMessage());
+        assertTrue(!deep.describe().contains("`") && !deep.describe().contains("StreamReadConstraints"), deep.describe());
     }
 
     @Test
