@@ -13,6 +13,7 @@ import dev.freshet.storage.StoredDeadLetter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Presents the embedded engine to the HTTP layer. */
@@ -54,6 +55,11 @@ public final class EngineAdapter implements ServingEngine {
     @Override
     public boolean isReady() {
         return engine.isReady();
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return engine.failure().map(String::valueOf);
     }
 
     @Override

@@ -284,6 +284,14 @@ public final class EmbeddedEngine implements AutoCloseable {
         return readyFuture.copy();
     }
 
+    /**
+     * Why the engine stopped, if a failed step (or a failed recovery) stopped it: it then serves and
+     * accepts nothing until restarted, and a restart recovers from the last checkpoint and the log.
+     */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     /** Whether recovery is done and the engine serves reads and appends. */
     public boolean isReady() {
         return ready && failure == null && !closing;

@@ -42,6 +42,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -224,12 +225,21 @@ public final class FreshetHttpServer implements AutoCloseable {
     private Router router() {
         Router r = Router.router(vertx);
         BodyBytes body = new BodyBytes(options.maxBodyBytes());
-        r.get("/health").handler(ctx -> json(ctx, 200, "{\"status\":\"UP\"}"));
+        r.get("/health").handler(ctx -> {
+            Optional<String> failure = engine.failure();
+            if (failure.isPresent()) { // alive but useless: a restart recovers from the checkpoint and the log
+                Problems.send(ctx, 503, Problems.title(503), "the engine stopped after a failure: " + failure.get(), null);
+            } else {
+                json(ctx, 200, "{\"status\":\"UP\"}");
+            }
+        });
         r.get("/ready").handler(ctx -> {
+            Optional<String> failure = engine.failure();
             if (engine.isReady()) {
                 json(ctx, 200, "{\"status\":\"READY\"}");
             } else {
-                Problems.send(ctx, 503, Problems.title(503), "restoring state and replaying the log", null);
+                Problems.send(ctx, 503, Problems.title(503), failure.isPresent() ? "the engine stopped after a failure: "
+                        + failure.get() : "restoring state and replaying the log", null);
             }
         });
         r.get("/metrics").handler(ctx -> {

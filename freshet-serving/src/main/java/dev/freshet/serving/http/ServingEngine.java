@@ -6,6 +6,7 @@ import dev.freshet.storage.DeadLetterQuery;
 import dev.freshet.storage.StoredDeadLetter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** What the HTTP layer needs from the engine (the embedded engine adapts to it in freshet-app). */
@@ -18,6 +19,14 @@ public interface ServingEngine extends FeatureSource {
 
     /** Whether restore and log replay have finished (reads are complete). */
     boolean isReady();
+
+    /**
+     * Why the engine stopped, if a failure stopped it (then it serves nothing until the process is
+     * restarted: /health answers 503 so an orchestrator restarts it); empty while it runs.
+     */
+    default Optional<String> failure() {
+        return Optional.empty();
+    }
 
     /**
      * Operational figures for /metrics: name → value (gauges), e.g. {@code state_bytes}, {@code log_bytes},

@@ -114,6 +114,29 @@ class NotReadyServerTest {
         }
     }
 
+    // After an engine failure /health kept answering UP and /ready said "restoring": an orchestrator
+    // never restarted a process that served nothing.
+    @Test
+    void aFailedEngineIsNotHealthyAndSaysWhy() throws Exception {
+        ServingEngine failed = new RecoveringEngine() {
+            @Override
+            public java.util.Optional<String> failure() {
+                return java.util.Optional.of("java.lang.IllegalStateException: disk gone");
+            }
+        };
+        try (FreshetHttpServer server = FreshetHttpServer.start(failed, FRAUD, ServerOptions.defaults(0).withEventLoops(1),
+                InstantSource.fixed(java.time.Instant.ofEpochMilli(1_800_000_000_000L)))) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.port();
+            for (String path : new String[] {"/health", "/ready"}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, r.statusCode(), path);
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), path);
+                assertTrue(r.body().contains("stopped after a failure") && r.body().contains("disk gone"), r.body());
+            }
+        }
+    }
+
     @Test
     void aBearerTokenMustBePrintableAscii() {
         assertThrows(IllegalArgumentException.class, () -> ServerOptions.defaults(0).withBearerToken("geheim\u00e9"));
