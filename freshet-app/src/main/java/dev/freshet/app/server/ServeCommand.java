@@ -22,7 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -136,9 +140,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** A running embedded server: storage, engine and HTTP, closed in reverse order. */
+    /**
+     * A running embedded server: storage, engine and HTTP. Closing stops HTTP from accepting, drains
+     * the engine while the requests in flight finish (at most {@link #SHUTDOWN_GRACE}), then closes
+     * HTTP and storage.
+     */
     public record Running(EmbeddedStorage storage, EmbeddedEngine engine, TrainingSetJobService trainingSets,
                           FreshetHttpServer http, FreshnessMetrics freshness) implements AutoCloseable {
+        /** How long requests in flight may take to finish when the server stops. */
+        static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
         /**
          * Starts storage, engine and HTTP with explicit limits and clock (tests inject a manual
          * clock) and returns once the engine is ready. HTTP starts before the engine's recovery
@@ -195,9 +206,19 @@ public final class ServeCommand implements Callable<Integer> {
 
         @Override
         public void close() {
-            http.close();
+            // stop accepting, drain the engine (answering requests waiting for their events to be
+            // applied), then let those answers go out before the event loops stop
+            CompletableFuture<Void> httpDrained = http.shutdown(SHUTDOWN_GRACE);
             trainingSets.close();
             engine.close();
+            try {
+                httpDrained.get(SHUTDOWN_GRACE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // connections still open after the grace period are closed below
+            }
+            http.close();
             storage.close();
         }
     }

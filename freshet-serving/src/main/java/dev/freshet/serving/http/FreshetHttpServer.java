@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +59,8 @@ import java.util.stream.Collectors;
 public final class FreshetHttpServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
+    /** One per event loop, all on one port. */
+    private final List<HttpServer> servers;
     private final ServingEngine engine;
     private final FeatureRepository repo;
     private final ServerOptions options;
@@ -179,6 +182,7 @@ public final class FreshetHttpServer implements AutoCloseable {
             throw e;
         }
         this.server = servers.getFirst();
+        this.servers = List.copyOf(servers);
         this.eventLoops = loops;
     }
 
@@ -540,7 +544,19 @@ public final class FreshetHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close().toCompletionStage().toCompletableFuture().join();
+        shutdown(Duration.ZERO).join();
         vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    /**
+     * Stops accepting connections and lets the requests in flight finish, for at most {@code grace}
+     * (then their connections are closed); completes when every connection is closed. A server
+     * stopping for good calls this first, then drains the engine (which answers in-flight
+     * {@code ?wait=applied} requests), then waits for this: closing at once would cut requests
+     * whose events are already durable, and their clients would send them again.
+     */
+    public CompletableFuture<Void> shutdown(Duration grace) {
+        return Future.all(servers.stream().map(s -> s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).toList())
+                .<Void>mapEmpty().toCompletionStage().toCompletableFuture();
     }
 }
