@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Per-event update cost of each aggregation function on one tile's intermediate representation,
  * with nothing else around it: no key lookup, no expression evaluation, no tile bookkeeping.
  * Slot aggregators update a {@code long[]} of their width; object aggregators fold into their IR
- * object (HashSet, HLL union, DDSketch, frequent-items sketch, last-N arrays).
+ * object (HashSet, HLL union, DDSketch, frequent-items summary, last-N arrays).
  *
  * <p>Inputs are pre-built {@link InputCell}s cycled by index: 4096 log-normal amounts (float64)
  * for the numeric functions and last_n, 4096 draws from 1000 merchant ids (strings) for

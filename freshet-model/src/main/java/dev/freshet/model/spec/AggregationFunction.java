@@ -33,7 +33,7 @@ public enum AggregationFunction {
      * values read the same bits on every path.
      */
     APPROX_PERCENTILE(true, false),
-    /** Most frequent values (Apache DataSketches frequent items), parameter {@code k}. */
+    /** Most frequent values (a bounded Misra-Gries summary, exact while the distinct values fit), parameter {@code k}. */
     TOP_K(false, true);
 
     private final boolean numericInput;
