@@ -4,30 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freshet.testkit.ManualClock;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code POST /get-online-features} answers as Feast's feature server does, so Feast clients work
  * unchanged: which of feature_service and features wins, colliding output names, the order of the
  * join-key columns, and error pointers into Feast's column-oriented request.
  */
-class FeastCompatibilityE2ETest {
-    static final long T0 = EmbeddedServerE2ETest.T0;
-    static final String TOKEN = EmbeddedServerE2ETest.TOKEN;
+class FeastCompatibilityE2ETest extends ServerE2ETestBase {
 
     /** Added to a copy of examples/fraud: a view of a composite key with a feature named like one of card_txn's. */
     static final String COMPOSITE_KEY_YAML = """
@@ -50,34 +39,8 @@ class FeastCompatibilityE2ETest {
                 window: 1h
             """;
 
-    @TempDir
-    Path tmp;
-    ManualClock clock = new ManualClock(T0);
-    ServeCommand.Running server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final ObjectMapper json = new ObjectMapper();
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    void startFraud() {
-        server = EmbeddedServerE2ETest.startFraudServer(tmp.resolve("data"), clock);
-    }
-
     void startExtended() throws IOException {
-        server = EmbeddedServerE2ETest.startServer(EmbeddedServerE2ETest.fraudWith(tmp.resolve("repo"), COMPOSITE_KEY_YAML),
-                tmp.resolve("data"), clock);
-    }
-
-    HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        startFraudWith(COMPOSITE_KEY_YAML);
     }
 
     /**

@@ -4,27 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freshet.testkit.ManualClock;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A value that is not a finite number — NaN from an on-demand 0.0 / 0.0, infinity from a sum that
  * overflows — has no JSON form and is no value: both feature endpoints serve it as null with status
  * NULL_VALUE (DESIGN §3: an absent value is never faked).
  */
-class NonFiniteValuesE2ETest {
-    static final long T0 = EmbeddedServerE2ETest.T0;
-    static final String TOKEN = EmbeddedServerE2ETest.TOKEN;
+class NonFiniteValuesE2ETest extends ServerE2ETestBase {
 
     /** Added to a copy of examples/fraud: an on-demand ratio. */
     static final String ON_DEMAND_RATIO_YAML = """
@@ -38,30 +27,8 @@ class NonFiniteValuesE2ETest {
             expression: card_txn__amount_sum_1h / double(card_txn__txn_count_1h)
             """;
 
-    @TempDir
-    Path tmp;
-    ManualClock clock = new ManualClock(T0);
-    ServeCommand.Running server;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final ObjectMapper json = new ObjectMapper();
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     void startExtended() throws IOException {
-        server = EmbeddedServerE2ETest.startServer(EmbeddedServerE2ETest.fraudWith(tmp.resolve("repo"), ON_DEMAND_RATIO_YAML),
-                tmp.resolve("data"), clock);
-    }
-
-    HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        startFraudWith(ON_DEMAND_RATIO_YAML);
     }
 
     /**
