@@ -257,22 +257,31 @@ class EmbeddedEngineTest {
         }
     }
 
+    /** Options whose freshness listener throws when the event at {@code future} becomes visible. */
+    private static EngineOptions breakingOnRelease(long future) {
+        FreshnessListener breaks = (source, visibleAt, acceptTimes, eventTimes, count) -> {
+            if (count > 0 && eventTimes[0] == future) {
+                throw new IllegalStateException("listener broke");
+            }
+        };
+        return EngineOptions.defaults().withFreshnessListener(breaks);
+    }
+
+    /** Holds an event at {@code future}, then fails the step that releases it. */
+    private static void failReleasing(EmbeddedEngine engine, ManualClock clock, long future) {
+        appendApplied(engine, List.of(event("c1", future, 1L))); // held until the clock passes it
+        clock.set(future + 1);
+        assertThrows(RuntimeException.class, engine::advanceClock);
+    }
+
     // After a failed step the engine API went on serving state that step may have left half applied.
     @Test
     void readsAreRefusedOnceTheEngineHasFailed() {
         ManualClock clock = new ManualClock(T0);
         long future = T0 + 10;
-        FreshnessListener breaksOnRelease = (source, visibleAt, acceptTimes, eventTimes, count) -> {
-            if (count > 0 && eventTimes[0] == future) {
-                throw new IllegalStateException("listener broke");
-            }
-        };
-        EngineOptions options = EngineOptions.defaults().withFreshnessListener(breaksOnRelease);
         try (MemoryStorage storage = new MemoryStorage();
-             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, options, clock)) {
-            appendApplied(engine, List.of(event("c1", future, 1L)));
-            clock.set(future + 1);
-            assertThrows(RuntimeException.class, engine::advanceClock);
+             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, breakingOnRelease(future), clock)) {
+            failReleasing(engine, clock, future);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> read(engine, "c1", "count_lifetime", future + 1));
             assertTrue(e.getMessage().contains("failure"), e.getMessage());
         }
@@ -488,17 +497,9 @@ class EmbeddedEngineTest {
     void aFailureWhileReleasingHeldEventsStopsTheEngine() {
         ManualClock clock = new ManualClock(T0);
         long future = T0 + 10;
-        FreshnessListener breaksOnRelease = (source, visibleAt, acceptTimes, eventTimes, count) -> {
-            if (count > 0 && eventTimes[0] == future) {
-                throw new IllegalStateException("listener broke");
-            }
-        };
-        EngineOptions options = EngineOptions.defaults().withFreshnessListener(breaksOnRelease);
         try (MemoryStorage storage = new MemoryStorage();
-             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, options, clock)) {
-            appendApplied(engine, List.of(event("c1", future, 1L))); // held until the clock passes it
-            clock.set(future + 1);
-            assertThrows(RuntimeException.class, engine::advanceClock);
+             EmbeddedEngine engine = EmbeddedEngine.start(repo(counters()), storage, breakingOnRelease(future), clock)) {
+            failReleasing(engine, clock, future);
             // the release failed half way: the engine stops rather than serve or checkpoint that state
             CompletionException e = assertThrows(CompletionException.class,
                     () -> engine.append(SOURCE, batch(List.of(event("c1", T0, 1L)))).join());
