@@ -24,7 +24,8 @@ import java.util.zip.CRC32C;
  * become one chunk (and feed the checksum), at most {@value #CHUNK_BYTES} bytes plus a key, and the
  * chunks are joined into parts by {@link Image#toParts}, which a checkpoint calls on its own thread.
  *
- * <p>Engine (writer) thread only, apart from {@link Image}. {@link #complete} detaches the listener.
+ * <p>Engine (writer) thread only, apart from {@link Image}. {@link #complete} (or {@link #abandon},
+ * for a cut that failed) detaches the listener.
  * A table has at most one stepwise snapshot at a time.
  */
 public final class TableSnapshot implements TileTable.WriteListener {
@@ -153,6 +154,14 @@ public final class TableSnapshot implements TileTable.WriteListener {
     /** {@link #complete} and join, on this thread. */
     public byte[] finish() {
         return complete().toByteArray();
+    }
+
+    /**
+     * Detaches from the table without completing the image, for a cut that failed part-way: a
+     * table has one listener at a time, so a snapshot left attached fails every later cut of it.
+     */
+    public void abandon() {
+        detach();
     }
 
     private void detach() {

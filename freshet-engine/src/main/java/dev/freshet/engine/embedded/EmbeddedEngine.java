@@ -649,17 +649,26 @@ public final class EmbeddedEngine implements AutoCloseable {
         Map<String, byte[]> blobs = new TreeMap<>();
         Map<String, TableSnapshot> tables = new TreeMap<>();
         Map<String, CheckpointMeta.SourceEntry> meta = new TreeMap<>();
-        for (SourceRuntime s : sourceList) {
-            positions.put(s.name, s.nextOffset);
-            meta.put(s.name, s.metaEntry);
-            blobs.put(sourceBlob(s.name), DriverStateCodec.encode(s.state()));
-            for (ViewRuntime v : s.views) {
-                tables.put(viewBlob(v.compiled.name()), TableSnapshot.stepwise(v.table()));
+        try {
+            for (SourceRuntime s : sourceList) {
+                positions.put(s.name, s.nextOffset);
+                meta.put(s.name, s.metaEntry);
+                blobs.put(sourceBlob(s.name), DriverStateCodec.encode(s.state()));
+                for (ViewRuntime v : s.views) {
+                    tables.put(viewBlob(v.compiled.name()), TableSnapshot.stepwise(v.table()));
+                }
             }
-            s.dirty = false;
+            blobs.put(META_BLOB, new CheckpointMeta(meta).encode());
+            PendingCheckpoint cut = new PendingCheckpoint(clock.millis(), positions, blobs, tables);
+            for (SourceRuntime s : sourceList) {
+                s.dirty = false;
+            }
+            return cut;
+        } catch (Throwable t) {
+            // Detach the snapshots attached so far, else every later cut of their tables fails.
+            tables.values().forEach(TableSnapshot::abandon);
+            throw t;
         }
-        blobs.put(META_BLOB, new CheckpointMeta(meta).encode());
-        return new PendingCheckpoint(clock.millis(), positions, blobs, tables);
     }
 
     /** One step of the pending checkpoint's encoding; saves it once every view is encoded. */

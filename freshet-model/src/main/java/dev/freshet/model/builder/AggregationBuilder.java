@@ -11,7 +11,9 @@ import java.time.Duration;
  * {@link #hop} or the default hop of {@link WindowSpec#defaultHop}), {@link #tumbling},
  * {@link #session} or {@link #lifetime}. Semantic problems (a hop that does not divide the window,
  * a percentile outside [0, 1]) are left to the validator, so builder-made and YAML-made
- * repositories are checked alike.
+ * repositories are checked alike. The exception is a top_k {@link #k} of 0 or less: a spec's k of 0
+ * means "the default", so the validator could not see it, and the builder refuses it itself as the
+ * YAML loader refuses {@code k: 0}.
  */
 public final class AggregationBuilder {
     private final String name;
@@ -79,8 +81,16 @@ public final class AggregationBuilder {
         return this;
     }
 
-    /** top_k: number of items. */
+    /**
+     * top_k: number of items (default 5).
+     *
+     * @throws IllegalArgumentException on top_k, when {@code value} is not positive (0 would
+     *         otherwise silently mean the default)
+     */
     public AggregationBuilder k(int value) {
+        if (function == AggregationFunction.TOP_K && value <= 0) {
+            throw new IllegalArgumentException(name + ": k must be positive, got " + value);
+        }
         this.k = value;
         return this;
     }

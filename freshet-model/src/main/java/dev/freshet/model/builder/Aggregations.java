@@ -90,7 +90,7 @@ public final class Aggregations {
         return of(name, AggregationFunction.APPROX_PERCENTILE, input).percentile(percentile);
     }
 
-    /** The {@code k} most frequent values. */
+    /** The {@code k} most frequent values; {@code k} must be positive ({@link AggregationBuilder#k}). */
     public static AggregationBuilder topK(String name, String input, int k) {
         return of(name, AggregationFunction.TOP_K, input).k(k);
     }
