@@ -12,6 +12,10 @@ import java.util.SplittableRandom;
  * {@code TileTable.applyBatch} does (first touch every tile of the stage, then update them). No key
  * lookup, no input or filter evaluation, no per-feature dispatch: a floor under the real apply path.
  *
+ * <p>Beside it, a raw-tail model (what {@code TileTable}'s event tail aims at): per key one block of a header
+ * line (slot count and the lifetime tile) and 8 event slots of 4 longs, plus the 24 h ring, which
+ * is too long to defer; the short windows' rings are not touched (their events leave the tail unread).
+ *
  * <p>It also times independent random loads of one cache line each from an array as large as the
  * model's state at the largest key count — the most the memory system gives one thread when nothing
  * else is in the way. Prints one JSON line.
@@ -25,14 +29,76 @@ public final class MemoryFloor {
     private static final int GROUPS = HOP.length;
     private static final int STAGE = 32;
 
+    /** Raw-tail model: per key a header line (slot count, the lifetime tile) then RAW_SLOTS events of 2 longs. */
+    private static final int RAW_SLOTS = 8;
+    private static final int RAW_HEADER = 8;
+    private static final int RAW_BLOCK = RAW_HEADER + 4 * RAW_SLOTS;
+
     private final long[][] data = new long[GROUPS][];
+    private final long[] raw;
     private final int[] touchedAt = new int[STAGE * GROUPS];
     private long sink;
 
-    private MemoryFloor(int keys) {
+    private MemoryFloor(int keys, boolean rawTail) {
+        if (rawTail) {
+            raw = new long[keys * RAW_BLOCK];
+            data[3] = new long[keys * RING[3] * STRIDE[3]]; // the 24 h ring stays a ring
+            return;
+        }
+        raw = null;
         for (int g = 0; g < GROUPS; g++) {
             data[g] = new long[keys * RING[g] * STRIDE[g]];
         }
+    }
+
+    /**
+     * The raw-tail layout: each event appends (time, value) to its key's ring of raw events and
+     * updates the lifetime tile beside the slot count; windows would be folded at read time. Stages
+     * of 32: load every header, then every slot the stage writes, then write.
+     */
+    private void runRaw(int[] keys, long[] times, int n, boolean touchOnly) {
+        long loaded = 0;
+        for (int start = 0; start < n; start += STAGE) {
+            int end = Math.min(n, start + STAGE);
+            for (int j = start; j < end; j++) {
+                loaded += raw[keys[j] * RAW_BLOCK];
+                int at = (keys[j] * RING[3] + (int) (tileId(3, times[j]) % RING[3])) * STRIDE[3];
+                touchedAt[STAGE + j - start] = at;
+                loaded += data[3][at];
+            }
+            for (int j = start; j < end; j++) {
+                int base = keys[j] * RAW_BLOCK;
+                int at = base + RAW_HEADER + (int) (raw[base] & (RAW_SLOTS - 1)) * 4;
+                touchedAt[j - start] = at;
+                loaded += raw[at];
+            }
+            if (touchOnly) {
+                continue;
+            }
+            for (int j = start; j < end; j++) {
+                int base = keys[j] * RAW_BLOCK;
+                int at = touchedAt[j - start];
+                raw[at] = times[j];
+                raw[at + 1] = j;
+                raw[at + 2] = j;
+                raw[at + 3] = j;
+                raw[base]++;
+                raw[base + 1] = Math.max(raw[base + 1], times[j]);
+                raw[base + 2] += j;
+                raw[base + 3] = j;
+                long[] d = data[3];
+                int r = touchedAt[STAGE + j - start];
+                long id = tileId(3, times[j]);
+                if (d[r + 2] == 0 || d[r] != id) {
+                    Arrays.fill(d, r, r + STRIDE[3], 0);
+                    d[r] = id;
+                }
+                d[r + 1] = Math.max(d[r + 1], times[j]);
+                d[r + 2]++;
+                d[r + 3] += j;
+            }
+        }
+        sink += loaded;
     }
 
     private static long tileId(int g, long ts) {
@@ -72,13 +138,21 @@ public final class MemoryFloor {
         sink += loaded;
     }
 
-    private static double nanosPerEvent(int keyCount, int[] keys, long[] times, boolean touchOnly, int reps) {
+    private static double nanosPerEvent(int keyCount, int[] keys, long[] times, boolean touchOnly, int reps, boolean rawTail) {
         double[] runs = new double[reps];
         for (int r = 0; r < reps; r++) {
-            MemoryFloor m = new MemoryFloor(keyCount);
-            m.run(keys, times, keys.length, touchOnly); // first pass fills the rings and compiles
+            MemoryFloor m = new MemoryFloor(keyCount, rawTail);
+            if (rawTail) {
+                m.runRaw(keys, times, keys.length, touchOnly);
+            } else {
+                m.run(keys, times, keys.length, touchOnly); // first pass fills the rings and compiles
+            }
             long t0 = System.nanoTime();
-            m.run(keys, times, keys.length, touchOnly);
+            if (rawTail) {
+                m.runRaw(keys, times, keys.length, touchOnly);
+            } else {
+                m.run(keys, times, keys.length, touchOnly);
+            }
             runs[r] = (System.nanoTime() - t0) / (double) keys.length;
             if (m.sink == 42) {
                 System.err.print(""); // keeps the loads alive
@@ -136,8 +210,10 @@ public final class MemoryFloor {
             }
             maxKeys = Math.max(maxKeys, keyCounts[k]);
             json.append(k == 0 ? "" : ",").append("{\"keys\":").append(keyCounts[k])
-                    .append(String.format(",\"apply_ns_per_event\":%.1f", nanosPerEvent(keyCounts[k], keys, times, false, 3)))
-                    .append(String.format(",\"touch_ns_per_event\":%.1f}", nanosPerEvent(keyCounts[k], keys, times, true, 3)));
+                    .append(String.format(",\"apply_ns_per_event\":%.1f", nanosPerEvent(keyCounts[k], keys, times, false, 3, false)))
+                    .append(String.format(",\"touch_ns_per_event\":%.1f", nanosPerEvent(keyCounts[k], keys, times, true, 3, false)))
+                    .append(String.format(",\"raw_tail_apply_ns_per_event\":%.1f", nanosPerEvent(keyCounts[k], keys, times, false, 3, true)))
+                    .append(String.format(",\"raw_tail_touch_ns_per_event\":%.1f}", nanosPerEvent(keyCounts[k], keys, times, true, 3, true)));
         }
         json.append(String.format("],\"random_line_ns\":%.1f,\"random_line_array_bytes\":%d}",
                 nanosPerRandomLine(maxKeys * stateLongs * 8, 20_000_000), maxKeys * stateLongs * 8));

@@ -210,6 +210,19 @@ final class DenseHopGroup implements GroupState {
         return b;
     }
 
+    /** Copies the key's ring (tiles without object IRs only) over {@code dst}'s key {@code dstKey}. */
+    void copyKey(int key, DenseHopGroup dst, int dstKey) {
+        if (objects > 0) {
+            throw new IllegalStateException("rings with object IRs are not copied");
+        }
+        System.arraycopy(data, key * ring * stride, dst.data, dstKey * ring * stride, ring * stride);
+    }
+
+    /** Longs a key's ring takes (ring length × stride). */
+    int ringLongs() {
+        return ring * stride;
+    }
+
     @Override
     public ReadScratch newScratch() {
         return new ReadScratch(stride, objects, tilesPerFeature.length);

@@ -11,7 +11,10 @@ import dev.freshet.aggregation.plan.WindowKind;
 import dev.freshet.model.expr.CompiledExpr;
 import dev.freshet.model.expr.Row;
 import dev.freshet.model.spec.FieldType;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Keyed aggregation state of one feature view: every key's tiles, sessions and lifetime
@@ -22,6 +25,20 @@ import java.util.List;
  * folds the event into one tile. Count/sum/avg/min/max/stddev/first/last over numbers allocate
  * nothing. Reads merge the tiles inside the window at read time {@code t}, so values decay as
  * {@code t} advances without new events.
+ *
+ * <p>Deferred groups: a hopping group with a short window (at most {@value #TAIL_MAX_WINDOW_MS} ms,
+ * a ring of at most {@value #TAIL_MAX_RING_LONGS} longs, numeric inputs, no object IRs) does not
+ * take an event at once. The event waits in its key's {@link EventTail} (one slot beside the key's
+ * header: one or two cache lines, where the groups' tiles would be one or two lines each). When the
+ * tail is full its oldest event is dropped if no read can still see it (older than the latest
+ * applied event by more than a deferred group's ring plus one hop, so its tile is outside every
+ * window a read after that event asks for); if a read can, the key is busy: its tail is folded into
+ * the groups, in arrival order, and its later events go to them directly (as without a tail). Reads,
+ * checkpoints ({@link #writeKeyState}) and merges fold a key's tail into a copy of its rings first
+ * with the same {@link TileLayout#apply}, so every value, and every byte written, is what applying
+ * each event at once would give (tiles of dropped events aside, which no read can reach). With
+ * events of a key minutes apart, as for most cards, a short window's events leave the tail unread:
+ * its rings are written only for busy keys.
  *
  * <p>Contract: exact for reads at {@code t} greater than every applied event's time (drivers apply
  * an event only once their clock has passed it; see DESIGN §3). Single writer; readers need their
@@ -42,6 +59,20 @@ public final class TileTable {
     private final int eventTimeIndex;
     private final int createdIndex;
     private final int[] stageIds = new int[STAGE];
+    /** Per group: whether its events wait in {@link #tail}; the indexes of those and of the others. */
+    private final boolean[] isDeferred;
+    private final int[] deferred;
+    private final int[] immediate;
+    /** Recent events of each key for the deferred groups; null when no group is deferred. */
+    private final EventTail tail;
+    /** An event older than the latest applied one by more than this is outside every window a read can ask a deferred group for. */
+    private final long dropSpan;
+    /** Latest event time applied (for the tail's drops); Long.MIN_VALUE before any. */
+    private long maxEventTime = Long.MIN_VALUE;
+    /** The writer's context for folding a tail event (the current event stays in {@link #ctx}). */
+    private final EventContext foldCtx;
+    /** Folding space for {@link #writeKeyState} and {@link #mergeFrom}, per thread (readers write key states too). */
+    private final ThreadLocal<TailFolder> folders;
     /** Told before an event changes a key's state (a snapshot being encoded in steps); null = none. */
     private WriteListener writeListener;
     /** Sink for prefetch loads, so the JIT cannot drop them. */
@@ -49,8 +80,24 @@ public final class TileTable {
 
     /** Events per stage of {@link #applyBatch}: enough independent loads in flight to hide memory latency. */
     static final int STAGE = 32;
+    /** Longest window of a deferred group (2 h): longer windows keep an event in their tiles for long anyway. */
+    static final long TAIL_MAX_WINDOW_MS = 7_200_000L;
+    /** Largest ring (tiles × longs per tile) of a deferred group: a read with a tail copies the ring. */
+    static final int TAIL_MAX_RING_LONGS = 1024;
 
     public TileTable(CompiledView view, int expectedKeys) {
+        this(view, expectedKeys, true);
+    }
+
+    /**
+     * A table that applies every event to every group at once, without a tail: the reference the
+     * tail is tested against, and a baseline for benchmarks. Reads the same as {@link #TileTable}.
+     */
+    public static TileTable applyingAtOnce(CompiledView view, int expectedKeys) {
+        return new TileTable(view, expectedKeys, false);
+    }
+
+    private TileTable(CompiledView view, int expectedKeys, boolean tailAllowed) {
         this.view = view;
         this.keys = new KeyIndex(expectedKeys);
         List<GroupDef> defs = view.groups();
@@ -73,6 +120,62 @@ public final class TileTable {
         this.keyIndexes = view.keyIndexes();
         this.eventTimeIndex = view.eventTimeIndex();
         this.createdIndex = view.createdIndex();
+        this.isDeferred = new boolean[groups.length];
+        TreeSet<Integer> tailInputs = new TreeSet<>();
+        TreeSet<Integer> tailFilters = new TreeSet<>();
+        long span = 0;
+        for (int g = 0; g < groups.length; g++) {
+            if (tailAllowed && deferrable(defs.get(g), groups[g])) {
+                isDeferred[g] = true;
+                long ring = 1;
+                for (FeatureDef f : defs.get(g).features()) {
+                    ring = Math.max(ring, f.size() / f.hop());
+                    if (f.input() >= 0) {
+                        tailInputs.add(f.input());
+                    }
+                    if (f.filter() >= 0) {
+                        tailFilters.add(f.filter());
+                    }
+                }
+                span = Math.max(span, (ring + 1) * defs.get(g).period());
+            }
+        }
+        if (tailInputs.size() > 32 || tailFilters.size() > 32) {
+            Arrays.fill(isDeferred, false); // one word of null and filter bits per event
+        }
+        this.deferred = IntStream.range(0, groups.length).filter(g -> isDeferred[g]).toArray();
+        this.immediate = IntStream.range(0, groups.length).filter(g -> !isDeferred[g]).toArray();
+        this.dropSpan = span;
+        if (deferred.length == 0) {
+            this.tail = null;
+        } else {
+            int[] in = tailInputs.stream().mapToInt(Integer::intValue).toArray();
+            boolean[] integral = new boolean[in.length];
+            for (int i = 0; i < in.length; i++) {
+                integral[i] = inputTypes[in[i]] != FieldType.FLOAT64;
+            }
+            this.tail = new EventTail(in, integral, tailFilters.stream().mapToInt(Integer::intValue).toArray());
+            tail.ensureKeys(Math.max(16, expectedKeys));
+        }
+        this.foldCtx = new EventContext(inputs.length, filters.length);
+        this.folders = ThreadLocal.withInitial(() -> new TailFolder(this));
+    }
+
+    /** Whether a group's events may wait in the tail: see the class comment. */
+    private boolean deferrable(GroupDef def, GroupState group) {
+        if (!(group instanceof DenseHopGroup ring) || def.objects() > 0 || ring.ringLongs() > TAIL_MAX_RING_LONGS) {
+            return false;
+        }
+        for (FeatureDef f : def.features()) {
+            if (f.size() > TAIL_MAX_WINDOW_MS) {
+                return false;
+            }
+            if (f.input() >= 0 && inputTypes[f.input()] != FieldType.FLOAT64 && inputTypes[f.input()] != FieldType.INT64
+                    && inputTypes[f.input()] != FieldType.TIMESTAMP) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static GroupState newGroup(GroupDef def, long lateness) {
@@ -161,9 +264,56 @@ public final class TileTable {
             writeListener.beforeWrite(id);
         }
         evaluate(row, eventTime, seq);
-        for (GroupState g : groups) {
-            g.apply(id, ctx);
+        applyGroups(id);
+    }
+
+    /** Folds the event in {@link #ctx} into every immediate group and the key's tail. */
+    private void applyGroups(int id) {
+        for (int g : immediate) {
+            groups[g].apply(id, ctx);
         }
+        if (tail == null) {
+            return;
+        }
+        long ts = ctx.eventTime;
+        if (ts > maxEventTime) {
+            maxEventTime = ts;
+        }
+        if (tail.isDirect(id)) {
+            applyDeferred(id, ctx);
+            return;
+        }
+        if (tail.isFull(id)) {
+            // maxEventTime >= every applied time: the difference fits in 64 unsigned bits
+            if (Long.compareUnsigned(maxEventTime - tail.eventTime(id, 0), dropSpan) > 0) {
+                tail.removeOldest(id); // no read can see it any more
+            } else {
+                flushTail(id); // a busy key: from now on its events skip the tail
+                tail.setDirect(id);
+                applyDeferred(id, ctx);
+                return;
+            }
+        }
+        tail.append(id, ctx);
+    }
+
+    private void applyDeferred(int id, EventContext event) {
+        for (int g : deferred) {
+            groups[g].apply(id, event);
+        }
+    }
+
+    /** Folds every event of the key's tail into its deferred groups and empties the tail. */
+    private void flushTail(int id) {
+        if (tail == null) {
+            return;
+        }
+        int n = tail.size(id);
+        for (int i = 0; i < n; i++) {
+            tail.restore(id, i, foldCtx);
+            applyDeferred(id, foldCtx);
+        }
+        tail.clear(id);
     }
 
     /**
@@ -201,8 +351,26 @@ public final class TileTable {
                 if (id < 0) {
                     continue;
                 }
-                for (GroupState g : groups) {
-                    sink += g.touch(id, eventTimes[j]);
+                for (int g : immediate) {
+                    sink += groups[g].touch(id, eventTimes[j]);
+                }
+                if (tail != null) {
+                    sink += tail.touch(id);
+                }
+            }
+            if (tail != null) {
+                for (int j = start; j < end; j++) {
+                    int id = stageIds[j - start];
+                    if (id < 0) {
+                        continue;
+                    }
+                    if (!tail.isDirect(id)) { // its header is loaded by now
+                        sink += tail.touchNext(id);
+                        continue;
+                    }
+                    for (int g : deferred) {
+                        sink += groups[g].touch(id, eventTimes[j]);
+                    }
                 }
             }
             for (int j = start; j < end; j++) {
@@ -211,9 +379,7 @@ public final class TileTable {
                     continue;
                 }
                 evaluate(rows.row(j), eventTimes[j], seqs[j]);
-                for (GroupState g : groups) {
-                    g.apply(id, ctx);
-                }
+                applyGroups(id);
             }
         }
         touched += sink;
@@ -270,12 +436,19 @@ public final class TileTable {
      */
     public boolean read(Object key, long t, FeatureVector out, Reader reader) {
         int id = keys.find(key);
+        boolean folded = false;
         for (int g = 0; g < groups.length; g++) {
             if (!out.wantsAny(groupFeatures[g])) {
                 continue; // none of its features asked for: skip its merges
             }
             if (id < 0 || t == Long.MIN_VALUE) {
                 groups[g].readEmpty(out, reader.scratch[g]);
+            } else if (isDeferred[g] && tail.size(id) > 0) {
+                if (!folded) {
+                    reader.folder.fold(this, id);
+                    folded = true;
+                }
+                reader.folder.groups[g].read(0, t, out, reader.scratch[g]);
             } else {
                 groups[g].read(id, t, out, reader.scratch[g]);
             }
@@ -300,10 +473,21 @@ public final class TileTable {
         if (!other.view.fingerprint().equals(view.fingerprint())) {
             throw new IllegalArgumentException("cannot merge state of a different view layout");
         }
+        maxEventTime = Math.max(maxEventTime, other.maxEventTime);
+        TailFolder folder = tail == null ? null : folders.get();
         for (int k = 0; k < other.keyCount(); k++) {
             int id = internKey(other.key(k));
+            flushTail(id); // as if every event of both had been applied at once, this key's first
+            boolean fold = folder != null && other.tail.size(k) > 0;
+            if (fold) {
+                folder.fold(other, k);
+            }
             for (int g = 0; g < groups.length; g++) {
-                groups[g].mergeFrom(id, other.groups[g], k);
+                if (fold && isDeferred[g]) {
+                    groups[g].mergeFrom(id, folder.groups[g], 0);
+                } else {
+                    groups[g].mergeFrom(id, other.groups[g], k);
+                }
             }
         }
     }
@@ -315,14 +499,29 @@ public final class TileTable {
             for (GroupState g : groups) {
                 g.ensureKeys(id + 1);
             }
+            if (tail != null) {
+                tail.ensureKeys(id + 1);
+            }
         }
         return id;
     }
 
-    /** Serializes one key's state of every group. */
+    /**
+     * Serializes one key's state of every group: a deferred group's rings with the key's tail folded
+     * in (the bytes applying every event at once gives), so the format has no tail.
+     */
     public void writeKeyState(int id, ByteWriter out) {
-        for (GroupState g : groups) {
-            g.write(id, out);
+        TailFolder folder = null;
+        if (tail != null && tail.size(id) > 0) {
+            folder = folders.get();
+            folder.fold(this, id);
+        }
+        for (int g = 0; g < groups.length; g++) {
+            if (folder != null && isDeferred[g]) {
+                folder.groups[g].write(0, out);
+            } else {
+                groups[g].write(id, out);
+            }
         }
     }
 
@@ -350,6 +549,9 @@ public final class TileTable {
             for (GroupState g : groups) {
                 b += g.bytes(k);
             }
+            if (tail != null) {
+                b += tail.bytesPerKey();
+            }
         }
         return b;
     }
@@ -362,11 +564,47 @@ public final class TileTable {
     /** Read scratch for one thread. */
     public static final class Reader {
         final ReadScratch[] scratch;
+        final TailFolder folder;
 
         Reader(TileTable table) {
             scratch = new ReadScratch[table.groups.length];
             for (int g = 0; g < scratch.length; g++) {
                 scratch[g] = table.groups[g].newScratch();
+            }
+            folder = table.tail == null ? null : new TailFolder(table);
+        }
+    }
+
+    /**
+     * One thread's copies of a key's deferred rings with its tail folded in: what the rings would
+     * hold had every event been applied at once.
+     */
+    static final class TailFolder {
+        /** Per group: a one-key ring for deferred groups, else null. */
+        final DenseHopGroup[] groups;
+        private final EventContext ctx;
+
+        TailFolder(TileTable table) {
+            List<GroupDef> defs = table.view.groups();
+            groups = new DenseHopGroup[defs.size()];
+            for (int g : table.deferred) {
+                groups[g] = (DenseHopGroup) newGroup(defs.get(g), table.view.allowedLateness());
+                groups[g].ensureKeys(1);
+            }
+            ctx = new EventContext(table.inputs.length, table.filters.length);
+        }
+
+        /** Copies key {@code id}'s deferred rings of {@code table} (same layout) into key 0 and folds its tail. */
+        void fold(TileTable table, int id) {
+            for (int g : table.deferred) {
+                ((DenseHopGroup) table.groups[g]).copyKey(id, groups[g], 0);
+            }
+            int n = table.tail.size(id);
+            for (int i = 0; i < n; i++) {
+                table.tail.restore(id, i, ctx);
+                for (int g : table.deferred) {
+                    groups[g].apply(0, ctx);
+                }
             }
         }
     }
