@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The event tail (TileTable's deferred short-window groups) changes nothing a reader sees: a table
  * with the tail and one applying every event at once ({@link TileTable#applyingAtOnce}) read alike,
  * bit for bit, at every read time of seeded streams whose keys range from sparse (tail events
- * dropped unread) to busy (keys turned direct), with windows short enough to defer and too long to;
+ * dropped unread by short windows, folded a few at a time into long and lifetime ones) to busy
+ * (keys turned direct), beside a group with object IRs that is never deferred;
  * so does a table restored from the tail table's checkpoint bytes (which fold the tails in).
  */
 class EventTailEquivalenceProperties {
@@ -42,8 +43,8 @@ class EventTailEquivalenceProperties {
         cases.addAll(numeric(OracleHarness.allFunctions("hopping", 10_000, 1_000)));
         cases.addAll(numeric(OracleHarness.allFunctions("tumbling", 3_000, 3_000)));
         cases.addAll(OracleHarness.allFunctions("hopping", 4_000, 250)); // object IRs: not deferred
-        cases.addAll(numeric(OracleHarness.allFunctions("hopping", 3 * 3_600_000L, 3_600_000L))); // too long to defer
-        cases.addAll(OracleHarness.allFunctions("lifetime", 0, 0));
+        cases.addAll(numeric(OracleHarness.allFunctions("hopping", 3 * 3_600_000L, 3_600_000L))); // long: folded, never dropped
+        cases.addAll(numeric(OracleHarness.allFunctions("lifetime", 0, 0)));
         CompiledView view = OracleHarness.compile(cases);
         long start = r.nextLong(-5_000_000_000L, 5_000_000_001L);
         int keyCount = 1 + r.nextInt(12); // few keys: busy; many: sparse

@@ -21,7 +21,7 @@ import java.util.Arrays;
  * every window whose read time is after that event; it is skipped (exactly, not approximately).
  * A slot holding an older id is recycled for the newer one (eviction).
  */
-final class DenseHopGroup implements GroupState {
+final class DenseHopGroup implements DeferredGroup {
     private final TileLayout layout;
     private final long hop;
     private final int ring;
@@ -117,7 +117,43 @@ final class DenseHopGroup implements GroupState {
     }
 
     @Override
+    public TileOverlay newOverlay(int tiles) {
+        if (objects > 0) {
+            throw new IllegalStateException("rings with object IRs have no overlay");
+        }
+        return new TileOverlay(ring, stride, tiles);
+    }
+
+    /** Exactly: folding an event outside the read's tiles changes none of them (see the class comment). */
+    @Override
+    public boolean visibleAt(long eventTime, long t) {
+        long newest = WindowMath.lastTile(t, hop);
+        long id = WindowMath.tileId(eventTime, hop);
+        // id <= newest for every event before t; the difference then fits in 64 unsigned bits
+        return id > newest || Long.compareUnsigned(newest - id, maxTiles) < 0;
+    }
+
+    /** Reads only this group's arrays (no tile cache), so concurrent readers with their own overlays are safe. */
+    @Override
+    public void applyTo(TileOverlay o, int key, EventContext ctx) {
+        long tileId = WindowMath.tileId(ctx.eventTime, hop);
+        int pos = (int) Math.floorMod(tileId, (long) ring);
+        int base = o.copy(pos, data, (key * ring + pos) * stride);
+        if (o.data[base + EVENT_COUNT] == 0 || o.data[base + TILE_ID] < tileId) {
+            layout.init(o.data, base, objs, 0, tileId);
+        } else if (o.data[base + TILE_ID] > tileId) {
+            return;
+        }
+        layout.apply(o.data, base, objs, 0, ctx);
+    }
+
+    @Override
     public void read(int key, long t, FeatureVector out, ReadScratch scratch) {
+        read(key, t, out, scratch, null);
+    }
+
+    @Override
+    public void read(int key, long t, FeatureVector out, ReadScratch scratch, TileOverlay overlay) {
         scratch.reset(layout);
         long newest = WindowMath.lastTile(t, hop);
         // Ring positions walk down from the newest tile's, wrapping: one division per read, not per tile.
@@ -128,15 +164,20 @@ final class DenseHopGroup implements GroupState {
                 break; // wrapped around Long.MIN_VALUE
             }
             int slot = key * ring + pos;
+            long[] src = data;
             int base = slot * stride;
-            long count = data[base + EVENT_COUNT];
-            if (count == 0 || data[base + TILE_ID] != id) {
+            if (overlay != null && overlay.baseOf(pos) >= 0) {
+                src = overlay.data;
+                base = overlay.baseOf(pos);
+            }
+            long count = src[base + EVENT_COUNT];
+            if (count == 0 || src[base + TILE_ID] != id) {
                 continue;
             }
-            long maxTime = data[base + MAX_EVENT_TIME];
+            long maxTime = src[base + MAX_EVENT_TIME];
             for (int f = 0; f < tilesPerFeature.length; f++) {
                 if (j < tilesPerFeature[f] && out.wants(layout.vectorIndex(f))) {
-                    layout.mergeFeature(f, scratch.tile, 0, scratch.objects, 0, data, base, objs, slot * objects);
+                    layout.mergeFeature(f, scratch.tile, 0, scratch.objects, 0, src, base, objs, slot * objects);
                     scratch.events[f] += count;
                     scratch.maxTime[f] = Math.max(scratch.maxTime[f], maxTime);
                 }
@@ -210,12 +251,13 @@ final class DenseHopGroup implements GroupState {
         return b;
     }
 
-    /** Copies the key's ring (tiles without object IRs only) over {@code dst}'s key {@code dstKey}. */
-    void copyKey(int key, DenseHopGroup dst, int dstKey) {
+    /** Copies the key's ring (tiles without object IRs only). */
+    @Override
+    public void copyKey(int key, DeferredGroup dst, int dstKey) {
         if (objects > 0) {
             throw new IllegalStateException("rings with object IRs are not copied");
         }
-        System.arraycopy(data, key * ring * stride, dst.data, dstKey * ring * stride, ring * stride);
+        System.arraycopy(data, key * ring * stride, ((DenseHopGroup) dst).data, dstKey * ring * stride, ring * stride);
     }
 
     /** Longs a key's ring takes (ring length × stride). */

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Lifetime features: one accumulator tile per key that every applied event folds into and nothing
  * evicts. Memory per key: {@code stride * 8} bytes plus object IRs.
  */
-final class LifetimeGroup implements GroupState {
+final class LifetimeGroup implements DeferredGroup {
     private final TileLayout layout;
     private final int stride;
     private final int objects;
@@ -52,13 +52,46 @@ final class LifetimeGroup implements GroupState {
 
     @Override
     public void read(int key, long t, FeatureVector out, ReadScratch scratch) {
+        read(key, t, out, scratch, null);
+    }
+
+    @Override
+    public void read(int key, long t, FeatureVector out, ReadScratch scratch, TileOverlay overlay) {
+        long[] src = data;
         int base = key * stride;
-        boolean has = data[base + EVENT_COUNT] > 0;
-        long ts = has ? data[base + MAX_EVENT_TIME] : FeatureVector.NO_TIMESTAMP;
-        FeatureVector o = out;
-        for (int f = 0; f < layout.features().length; f++) {
-            layout.result(f, data, base, objs, key * objects, has, o, ts);
+        if (overlay != null && overlay.baseOf(0) >= 0) {
+            src = overlay.data;
+            base = overlay.baseOf(0);
         }
+        boolean has = src[base + EVENT_COUNT] > 0;
+        long ts = has ? src[base + MAX_EVENT_TIME] : FeatureVector.NO_TIMESTAMP;
+        for (int f = 0; f < layout.features().length; f++) {
+            layout.result(f, src, base, objs, key * objects, has, out, ts);
+        }
+    }
+
+    @Override
+    public void copyKey(int key, DeferredGroup dst, int dstKey) {
+        if (objects > 0) {
+            throw new IllegalStateException("tiles with object IRs are not copied");
+        }
+        System.arraycopy(data, key * stride, ((LifetimeGroup) dst).data, dstKey * stride, stride);
+    }
+
+    @Override
+    public TileOverlay newOverlay(int tiles) {
+        return new TileOverlay(1, stride, 1);
+    }
+
+    /** Every event counts for a lifetime feature. */
+    @Override
+    public boolean visibleAt(long eventTime, long t) {
+        return true;
+    }
+
+    @Override
+    public void applyTo(TileOverlay overlay, int key, EventContext ctx) {
+        layout.apply(overlay.data, overlay.copy(0, data, key * stride), objs, 0, ctx);
     }
 
     @Override

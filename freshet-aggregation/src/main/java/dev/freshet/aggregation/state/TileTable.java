@@ -26,19 +26,23 @@ import java.util.stream.IntStream;
  * nothing. Reads merge the tiles inside the window at read time {@code t}, so values decay as
  * {@code t} advances without new events.
  *
- * <p>Deferred groups: a hopping group with a short window (at most {@value #TAIL_MAX_WINDOW_MS} ms,
- * a ring of at most {@value #TAIL_MAX_RING_LONGS} longs, numeric inputs, no object IRs) does not
- * take an event at once. The event waits in its key's {@link EventTail} (one slot beside the key's
- * header: one or two cache lines, where the groups' tiles would be one or two lines each). When the
- * tail is full its oldest event is dropped if no read can still see it (older than the latest
- * applied event by more than a deferred group's ring plus one hop, so its tile is outside every
- * window a read after that event asks for); if a read can, the key is busy: its tail is folded into
- * the groups, in arrival order, and its later events go to them directly (as without a tail). Reads,
- * checkpoints ({@link #writeKeyState}) and merges fold a key's tail into a copy of its rings first
- * with the same {@link TileLayout#apply}, so every value, and every byte written, is what applying
- * each event at once would give (tiles of dropped events aside, which no read can reach). With
- * events of a key minutes apart, as for most cards, a short window's events leave the tail unread:
- * its rings are written only for busy keys.
+ * <p>Deferred groups: groups with numeric inputs and no object IRs — hopping rings of at most
+ * {@value #TAIL_MAX_RING_LONGS} longs and lifetime tiles — do not take an event at once, provided
+ * the view has a short one (a window of at most {@value #TAIL_MAX_WINDOW_MS} ms). The event waits in
+ * its key's {@link EventTail}: one slot beside the key's header, one or two cache lines where the
+ * groups' tiles would be one or two lines each. When the tail is full, its oldest events that no
+ * read can see in a short window any more (older than the latest applied event by more than the
+ * short group's ring plus one hop, so outside every window a read after that event asks for) leave
+ * it together: the short groups drop them, the others (long windows, lifetime) fold them, loading
+ * their tiles once for several events. If the oldest event can still be seen, the key is busy: its
+ * tail is folded into every deferred group, in arrival order, and its later events go to them
+ * directly, as without a tail (direct keys are a bitset, so their events do not load the tail). A
+ * read folds the tail events it can see into its own copies of just the tiles they land in
+ * ({@link TileOverlay}); checkpoints ({@link #writeKeyState}) and merges fold a key's whole tail
+ * into a copy of its state; all with the same {@link TileLayout#apply}, so every value, and every
+ * byte written, is what applying each event at once would give (short-window tiles of dropped
+ * events aside, which no read can reach). With a card's events minutes apart, its short windows'
+ * rings are never written and its long ones a few events at a time.
  *
  * <p>Contract: exact for reads at {@code t} greater than every applied event's time (drivers apply
  * an event only once their clock has passed it; see DESIGN §3). Single writer; readers need their
@@ -61,12 +65,16 @@ public final class TileTable {
     private final int[] stageIds = new int[STAGE];
     /** Per group: whether its events wait in {@link #tail}; the indexes of those and of the others. */
     private final boolean[] isDeferred;
+    /** Per group: deferred with a short window, so tail events no read can see are dropped, not folded. */
+    private final boolean[] isDropping;
     private final int[] deferred;
     private final int[] immediate;
     /** Recent events of each key for the deferred groups; null when no group is deferred. */
     private final EventTail tail;
     /** An event older than the latest applied one by more than this is outside every window a read can ask a deferred group for. */
     private final long dropSpan;
+    /** How many deferred groups drop unseen events. */
+    private final int dropping;
     /** Latest event time applied (for the tail's drops); Long.MIN_VALUE before any. */
     private long maxEventTime = Long.MIN_VALUE;
     /** The writer's context for folding a tail event (the current event stays in {@link #ctx}). */
@@ -121,6 +129,7 @@ public final class TileTable {
         this.eventTimeIndex = view.eventTimeIndex();
         this.createdIndex = view.createdIndex();
         this.isDeferred = new boolean[groups.length];
+        this.isDropping = new boolean[groups.length];
         TreeSet<Integer> tailInputs = new TreeSet<>();
         TreeSet<Integer> tailFilters = new TreeSet<>();
         long span = 0;
@@ -128,24 +137,35 @@ public final class TileTable {
             if (tailAllowed && deferrable(defs.get(g), groups[g])) {
                 isDeferred[g] = true;
                 long ring = 1;
+                long longest = 0;
                 for (FeatureDef f : defs.get(g).features()) {
-                    ring = Math.max(ring, f.size() / f.hop());
                     if (f.input() >= 0) {
                         tailInputs.add(f.input());
                     }
                     if (f.filter() >= 0) {
                         tailFilters.add(f.filter());
                     }
+                    if (f.windowKind() == WindowKind.HOPPING) {
+                        ring = Math.max(ring, f.size() / f.hop());
+                        longest = Math.max(longest, f.size());
+                    }
                 }
-                span = Math.max(span, (ring + 1) * defs.get(g).period());
+                if (groups[g] instanceof DenseHopGroup && longest <= TAIL_MAX_WINDOW_MS) {
+                    isDropping[g] = true;
+                    span = Math.max(span, (ring + 1) * defs.get(g).period());
+                }
             }
         }
-        if (tailInputs.size() > 32 || tailFilters.size() > 32) {
-            Arrays.fill(isDeferred, false); // one word of null and filter bits per event
+        if (tailInputs.size() > 32 || tailFilters.size() > 32 || !contains(isDropping, true)) {
+            // one word of null and filter bits per event; and without a short window to drop from,
+            // the tail would only delay work
+            Arrays.fill(isDeferred, false);
+            Arrays.fill(isDropping, false);
         }
         this.deferred = IntStream.range(0, groups.length).filter(g -> isDeferred[g]).toArray();
         this.immediate = IntStream.range(0, groups.length).filter(g -> !isDeferred[g]).toArray();
         this.dropSpan = span;
+        this.dropping = (int) IntStream.range(0, groups.length).filter(g -> isDropping[g]).count();
         if (deferred.length == 0) {
             this.tail = null;
         } else {
@@ -161,15 +181,22 @@ public final class TileTable {
         this.folders = ThreadLocal.withInitial(() -> new TailFolder(this));
     }
 
+    private static boolean contains(boolean[] flags, boolean value) {
+        for (boolean f : flags) {
+            if (f == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a group's events may wait in the tail: see the class comment. */
     private boolean deferrable(GroupDef def, GroupState group) {
-        if (!(group instanceof DenseHopGroup ring) || def.objects() > 0 || ring.ringLongs() > TAIL_MAX_RING_LONGS) {
+        boolean ring = group instanceof DenseHopGroup d && d.ringLongs() <= TAIL_MAX_RING_LONGS;
+        if (!(ring || group instanceof LifetimeGroup) || def.objects() > 0) {
             return false;
         }
         for (FeatureDef f : def.features()) {
-            if (f.size() > TAIL_MAX_WINDOW_MS) {
-                return false;
-            }
             if (f.input() >= 0 && inputTypes[f.input()] != FieldType.FLOAT64 && inputTypes[f.input()] != FieldType.INT64
                     && inputTypes[f.input()] != FieldType.TIMESTAMP) {
                 return false;
@@ -283,24 +310,59 @@ public final class TileTable {
             applyDeferred(id, ctx);
             return;
         }
-        if (tail.isFull(id)) {
-            // maxEventTime >= every applied time: the difference fits in 64 unsigned bits
-            if (Long.compareUnsigned(maxEventTime - tail.eventTime(id, 0), dropSpan) > 0) {
-                tail.removeOldest(id); // no read can see it any more
-            } else {
-                flushTail(id); // a busy key: from now on its events skip the tail
-                tail.setDirect(id);
-                applyDeferred(id, ctx);
-                return;
-            }
+        if (tail.isFull(id) && !evictUnseen(id)) {
+            flushTail(id); // a busy key: from now on its events skip the tail
+            tail.setDirect(id);
+            applyDeferred(id, ctx);
+            return;
         }
         tail.append(id, ctx);
+    }
+
+    /**
+     * Removes the key's oldest tail events that no read can see in a short window any more (up to
+     * the first one a read can), folding each into the deferred groups that keep every event (long
+     * windows, lifetime): several at once, so their tiles are loaded once for a few events. Returns
+     * false if the oldest event is still seen (the key is busy).
+     */
+    private boolean evictUnseen(int id) {
+        int n = tail.size(id);
+        int k = 0;
+        while (k < n && !seenByReads(tail.eventTime(id, k))) {
+            k++;
+        }
+        if (k == 0) {
+            return false;
+        }
+        if (deferred.length > dropping) {
+            for (int i = 0; i < k; i++) {
+                tail.restore(id, i, foldCtx);
+                for (int g : deferred) {
+                    if (!isDropping[g]) {
+                        groups[g].apply(id, foldCtx);
+                    }
+                }
+            }
+        }
+        tail.removeOldest(id, k);
+        return true;
+    }
+
+    /** Whether a read can still see an event at {@code eventTime} in a short (dropping) window. */
+    private boolean seenByReads(long eventTime) {
+        // maxEventTime >= every applied time: the difference fits in 64 unsigned bits
+        return Long.compareUnsigned(maxEventTime - eventTime, dropSpan) <= 0;
     }
 
     private void applyDeferred(int id, EventContext event) {
         for (int g : deferred) {
             groups[g].apply(id, event);
         }
+    }
+
+    /** Whether key {@code id} of {@code table} has events in its tail (direct keys never do; their block is not loaded). */
+    private static boolean hasTail(TileTable table, int id) {
+        return table.tail != null && !table.tail.isDirect(id) && table.tail.size(id) > 0;
     }
 
     /** Folds every event of the key's tail into its deferred groups and empties the tail. */
@@ -354,22 +416,22 @@ public final class TileTable {
                 for (int g : immediate) {
                     sink += groups[g].touch(id, eventTimes[j]);
                 }
-                if (tail != null) {
+                if (tail == null) {
+                    continue;
+                }
+                if (!tail.isDirect(id)) {
                     sink += tail.touch(id);
+                    continue;
+                }
+                for (int g : deferred) {
+                    sink += groups[g].touch(id, eventTimes[j]);
                 }
             }
             if (tail != null) {
                 for (int j = start; j < end; j++) {
                     int id = stageIds[j - start];
-                    if (id < 0) {
-                        continue;
-                    }
-                    if (!tail.isDirect(id)) { // its header is loaded by now
-                        sink += tail.touchNext(id);
-                        continue;
-                    }
-                    for (int g : deferred) {
-                        sink += groups[g].touch(id, eventTimes[j]);
+                    if (id >= 0 && !tail.isDirect(id)) {
+                        sink += tail.touchNext(id); // its header is loaded by now
                     }
                 }
             }
@@ -436,24 +498,48 @@ public final class TileTable {
      */
     public boolean read(Object key, long t, FeatureVector out, Reader reader) {
         int id = keys.find(key);
-        boolean folded = false;
+        boolean overlaid = id >= 0 && t != Long.MIN_VALUE && hasTail(this, id);
+        if (overlaid) {
+            overlayTail(id, t, out, reader);
+        }
         for (int g = 0; g < groups.length; g++) {
             if (!out.wantsAny(groupFeatures[g])) {
                 continue; // none of its features asked for: skip its merges
             }
             if (id < 0 || t == Long.MIN_VALUE) {
                 groups[g].readEmpty(out, reader.scratch[g]);
-            } else if (isDeferred[g] && tail.size(id) > 0) {
-                if (!folded) {
-                    reader.folder.fold(this, id);
-                    folded = true;
-                }
-                reader.folder.groups[g].read(0, t, out, reader.scratch[g]);
+            } else if (overlaid && isDeferred[g]) {
+                TileOverlay o = reader.overlays[g];
+                ((DeferredGroup) groups[g]).read(id, t, out, reader.scratch[g], o.isEmpty() ? null : o);
+                o.clear();
             } else {
                 groups[g].read(id, t, out, reader.scratch[g]);
             }
         }
         return id >= 0;
+    }
+
+    /**
+     * Folds the key's tail events a read at {@code t} can see into the reader's overlays of the
+     * wanted deferred groups (only the tiles they land in are copied).
+     */
+    private void overlayTail(int id, long t, FeatureVector out, Reader reader) {
+        int n = tail.size(id);
+        for (int i = 0; i < n; i++) {
+            long ts = tail.eventTime(id, i);
+            boolean restored = false;
+            for (int g : deferred) {
+                DeferredGroup group = (DeferredGroup) groups[g];
+                if (!out.wantsAny(groupFeatures[g]) || !group.visibleAt(ts, t)) {
+                    continue; // an event no merged tile holds changes nothing the read sees
+                }
+                if (!restored) {
+                    tail.restore(id, i, reader.ctx);
+                    restored = true;
+                }
+                group.applyTo(reader.overlays[g], id, reader.ctx);
+            }
+        }
     }
 
     public int keyCount() {
@@ -478,7 +564,7 @@ public final class TileTable {
         for (int k = 0; k < other.keyCount(); k++) {
             int id = internKey(other.key(k));
             flushTail(id); // as if every event of both had been applied at once, this key's first
-            boolean fold = folder != null && other.tail.size(k) > 0;
+            boolean fold = hasTail(other, k);
             if (fold) {
                 folder.fold(other, k);
             }
@@ -512,7 +598,7 @@ public final class TileTable {
      */
     public void writeKeyState(int id, ByteWriter out) {
         TailFolder folder = null;
-        if (tail != null && tail.size(id) > 0) {
+        if (hasTail(this, id)) {
             folder = folders.get();
             folder.fold(this, id);
         }
@@ -564,14 +650,20 @@ public final class TileTable {
     /** Read scratch for one thread. */
     public static final class Reader {
         final ReadScratch[] scratch;
-        final TailFolder folder;
+        /** Per deferred group, the tiles a key's tail changes (see {@link #overlayTail}); else null. */
+        final TileOverlay[] overlays;
+        final EventContext ctx;
 
         Reader(TileTable table) {
             scratch = new ReadScratch[table.groups.length];
             for (int g = 0; g < scratch.length; g++) {
                 scratch[g] = table.groups[g].newScratch();
             }
-            folder = table.tail == null ? null : new TailFolder(table);
+            overlays = new TileOverlay[table.groups.length];
+            for (int g : table.deferred) {
+                overlays[g] = ((DeferredGroup) table.groups[g]).newOverlay(EventTail.SLOTS);
+            }
+            ctx = new EventContext(table.inputs.length, table.filters.length);
         }
     }
 
@@ -580,15 +672,15 @@ public final class TileTable {
      * hold had every event been applied at once.
      */
     static final class TailFolder {
-        /** Per group: a one-key ring for deferred groups, else null. */
-        final DenseHopGroup[] groups;
+        /** Per group: a one-key copy for deferred groups, else null. */
+        final DeferredGroup[] groups;
         private final EventContext ctx;
 
         TailFolder(TileTable table) {
             List<GroupDef> defs = table.view.groups();
-            groups = new DenseHopGroup[defs.size()];
+            groups = new DeferredGroup[defs.size()];
             for (int g : table.deferred) {
-                groups[g] = (DenseHopGroup) newGroup(defs.get(g), table.view.allowedLateness());
+                groups[g] = (DeferredGroup) newGroup(defs.get(g), table.view.allowedLateness());
                 groups[g].ensureKeys(1);
             }
             ctx = new EventContext(table.inputs.length, table.filters.length);
@@ -597,7 +689,7 @@ public final class TileTable {
         /** Copies key {@code id}'s deferred rings of {@code table} (same layout) into key 0 and folds its tail. */
         void fold(TileTable table, int id) {
             for (int g : table.deferred) {
-                ((DenseHopGroup) table.groups[g]).copyKey(id, groups[g], 0);
+                ((DeferredGroup) table.groups[g]).copyKey(id, groups[g], 0);
             }
             int n = table.tail.size(id);
             for (int i = 0; i < n; i++) {
