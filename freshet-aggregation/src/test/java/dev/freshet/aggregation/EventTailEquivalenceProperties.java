@@ -68,7 +68,10 @@ class EventTailEquivalenceProperties {
             }
             String where = "seed=" + seed + " keys=" + keyCount;
             assertSameReadsBitForBit(cases, atOnce, tail, keys, t, where);
-            assertSameReadsBitForBit(cases, atOnce, restored(view, tail), keys, t, where + " (restored from the tail's bytes)");
+            assertSameReadsBitForBit(cases, atOnce, restored(tail, TileTable.applyingAtOnce(view, 4)), keys, t,
+                    where + " (restored from the tail's bytes)");
+            assertSameReadsBitForBit(cases, atOnce, restored(tail, new TileTable(view, 4)), keys, t,
+                    where + " (restored from the tail's bytes into a table with a tail)");
         }
     }
 
@@ -79,8 +82,7 @@ class EventTailEquivalenceProperties {
         return cases.stream().filter(c -> !"merchant".equals(c.spec().input()) && !objects.contains(c.spec().function())).toList();
     }
 
-    private static TileTable restored(CompiledView view, TileTable from) {
-        TileTable to = TileTable.applyingAtOnce(view, 4);
+    private static TileTable restored(TileTable from, TileTable to) {
         for (int k = 0; k < from.keyCount(); k++) {
             ByteWriter w = new ByteWriter(256);
             from.writeKeyState(k, w);

@@ -20,6 +20,11 @@ import java.util.Arrays;
  * is older than the slot's is at least R tiles behind the key's newest event and therefore outside
  * every window whose read time is after that event; it is skipped (exactly, not approximately).
  * A slot holding an older id is recycled for the newer one (eviction).
+ *
+ * <p>Rings allocated on first write ({@link #allocateOnWrite}, for a table's short windows whose
+ * sparse keys never write them: see {@code TileTable}'s event tail): key k's ring is then ring
+ * {@code ringOf[k]} of {@code data}, and ring 0 is an always-empty ring every key without its own
+ * reads.
  */
 final class DenseHopGroup implements DeferredGroup {
     private final TileLayout layout;
@@ -32,6 +37,10 @@ final class DenseHopGroup implements DeferredGroup {
     private long[] data = new long[0];
     private Object[] objs = new Object[0];
     private int capacity;
+    /** Allocate-on-write rings: key → ring index (0 = the shared empty ring); null = key k owns ring k. */
+    private int[] ringOf;
+    /** Allocate-on-write rings: rings handed out so far (ring 0 excluded). */
+    private int rings;
     // The last tile located: events arrive roughly in time order, so most events hit the same tile
     // and skip the two 64-bit divisions (floorDiv, floorMod) that locating one costs.
     private long cachedStart = 1;
@@ -60,6 +69,11 @@ final class DenseHopGroup implements DeferredGroup {
             return;
         }
         int cap = Math.max(keys, Math.max(16, capacity * 2));
+        if (ringOf != null) {
+            ringOf = Arrays.copyOf(ringOf, cap);
+            capacity = cap;
+            return;
+        }
         int oldLongs = capacity * ring * stride;
         // multiplyExact: a table too large for one Java array fails loudly instead of wrapping.
         data = Arrays.copyOf(data, Math.multiplyExact(Math.multiplyExact(cap, ring), stride));
@@ -71,6 +85,41 @@ final class DenseHopGroup implements DeferredGroup {
             data[i + EVENT_COUNT] = 0;
         }
         capacity = cap;
+    }
+
+    /**
+     * Gives a key a ring only when something is written to it (an empty group only: call it before
+     * any write). Memory per key without a ring: one int.
+     */
+    void allocateOnWrite() {
+        if (objects > 0) {
+            throw new IllegalStateException("rings with object IRs are allocated per key");
+        }
+        ringOf = new int[capacity];
+        rings = 0;
+        data = new long[ring * stride]; // ring 0: empty
+    }
+
+    /** The ring key {@code key} reads: its own, or the empty ring 0 if it has none. */
+    private int readRing(int key) {
+        return ringOf == null ? key : ringOf[key];
+    }
+
+    /** The ring key {@code key} writes, allocated first if it has none. */
+    private int writeRing(int key) {
+        if (ringOf == null) {
+            return key;
+        }
+        int r = ringOf[key];
+        if (r == 0) {
+            r = ++rings;
+            int longs = Math.multiplyExact(r + 1, ring * stride);
+            if (longs > data.length) {
+                data = Arrays.copyOf(data, Math.max(longs, (int) Math.min(Integer.MAX_VALUE - 8, data.length * 2L)));
+            }
+            ringOf[key] = r;
+        }
+        return r;
     }
 
     /** Locates the tile of {@code ts}: sets {@link #cachedTileId} and returns its ring position. */
@@ -96,7 +145,7 @@ final class DenseHopGroup implements DeferredGroup {
 
     @Override
     public long touch(int key, long eventTime) {
-        int slot = key * ring + locate(eventTime);
+        int slot = readRing(key) * ring + locate(eventTime);
         int base = slot * stride;
         long sink = data[base + TILE_ID] + data[base + stride - 1]; // first and last cache line of the tile
         return objects == 0 ? sink : sink + layout.touchObjects(objs, slot * objects);
@@ -104,7 +153,7 @@ final class DenseHopGroup implements DeferredGroup {
 
     @Override
     public void apply(int key, EventContext ctx) {
-        int slot = key * ring + locate(ctx.eventTime);
+        int slot = writeRing(key) * ring + locate(ctx.eventTime);
         long tileId = cachedTileId;
         int base = slot * stride;
         int objBase = slot * objects;
@@ -138,7 +187,7 @@ final class DenseHopGroup implements DeferredGroup {
     public void applyTo(TileOverlay o, int key, EventContext ctx) {
         long tileId = WindowMath.tileId(ctx.eventTime, hop);
         int pos = (int) Math.floorMod(tileId, (long) ring);
-        int base = o.copy(pos, data, (key * ring + pos) * stride);
+        int base = o.copy(pos, data, (readRing(key) * ring + pos) * stride);
         if (o.data[base + EVENT_COUNT] == 0 || o.data[base + TILE_ID] < tileId) {
             layout.init(o.data, base, objs, 0, tileId);
         } else if (o.data[base + TILE_ID] > tileId) {
@@ -155,6 +204,7 @@ final class DenseHopGroup implements DeferredGroup {
     @Override
     public void read(int key, long t, FeatureVector out, ReadScratch scratch, TileOverlay overlay) {
         scratch.reset(layout);
+        int own = readRing(key);
         long newest = WindowMath.lastTile(t, hop);
         // Ring positions walk down from the newest tile's, wrapping: one division per read, not per tile.
         int pos = (int) Math.floorMod(newest, (long) ring);
@@ -163,7 +213,7 @@ final class DenseHopGroup implements DeferredGroup {
             if (id > newest) {
                 break; // wrapped around Long.MIN_VALUE
             }
-            int slot = key * ring + pos;
+            int slot = own * ring + pos;
             long[] src = data;
             int base = slot * stride;
             if (overlay != null && overlay.baseOf(pos) >= 0) {
@@ -189,14 +239,19 @@ final class DenseHopGroup implements DeferredGroup {
     @Override
     public void mergeFrom(int key, GroupState other, int otherKey) {
         DenseHopGroup o = (DenseHopGroup) other;
+        int from = o.readRing(otherKey);
+        int to = -1;
         for (int p = 0; p < ring; p++) {
-            int src = otherKey * ring + p;
+            int src = from * ring + p;
             int sBase = src * stride;
             if (o.data[sBase + EVENT_COUNT] == 0) {
                 continue;
             }
             long id = o.data[sBase + TILE_ID];
-            int dst = key * ring + p;
+            if (to < 0) {
+                to = writeRing(key);
+            }
+            int dst = to * ring + p;
             int dBase = dst * stride;
             if (data[dBase + EVENT_COUNT] == 0 || data[dBase + TILE_ID] < id) {
                 layout.init(data, dBase, objs, dst * objects, id);
@@ -209,15 +264,16 @@ final class DenseHopGroup implements DeferredGroup {
 
     @Override
     public void write(int key, ByteWriter out) {
+        int own = readRing(key);
         int n = 0;
         for (int p = 0; p < ring; p++) {
-            if (data[(key * ring + p) * stride + EVENT_COUNT] != 0) {
+            if (data[(own * ring + p) * stride + EVENT_COUNT] != 0) {
                 n++;
             }
         }
         out.writeVarLong(n);
         for (int p = 0; p < ring; p++) {
-            int slot = key * ring + p;
+            int slot = own * ring + p;
             if (data[slot * stride + EVENT_COUNT] != 0) {
                 TileCodec.write(layout, data, slot * stride, objs, slot * objects, out);
             }
@@ -229,9 +285,10 @@ final class DenseHopGroup implements DeferredGroup {
         int n = in.readLength();
         long[] tile = new long[stride];
         Object[] tileObjs = new Object[objects];
+        int own = n > 0 ? writeRing(key) : readRing(key);
         for (int i = 0; i < n; i++) {
             TileCodec.read(layout, tile, 0, tileObjs, 0, in);
-            int slot = key * ring + (int) Math.floorMod(tile[TILE_ID], (long) ring);
+            int slot = own * ring + (int) Math.floorMod(tile[TILE_ID], (long) ring);
             System.arraycopy(tile, 0, data, slot * stride, stride);
             if (objects > 0) {
                 System.arraycopy(tileObjs, 0, objs, slot * objects, objects);
@@ -241,6 +298,9 @@ final class DenseHopGroup implements DeferredGroup {
 
     @Override
     public long bytes(int key) {
+        if (ringOf != null) {
+            return 4 + (ringOf[key] == 0 ? 0 : (long) ring * stride * 8);
+        }
         long b = (long) ring * stride * 8 + (long) ring * objects * 8;
         for (int p = 0; p < ring && objects > 0; p++) {
             int slot = key * ring + p;
@@ -257,7 +317,8 @@ final class DenseHopGroup implements DeferredGroup {
         if (objects > 0) {
             throw new IllegalStateException("rings with object IRs are not copied");
         }
-        System.arraycopy(data, key * ring * stride, ((DenseHopGroup) dst).data, dstKey * ring * stride, ring * stride);
+        DenseHopGroup d = (DenseHopGroup) dst;
+        System.arraycopy(data, readRing(key) * ring * stride, d.data, d.writeRing(dstKey) * ring * stride, ring * stride);
     }
 
     /** Longs a key's ring takes (ring length × stride). */

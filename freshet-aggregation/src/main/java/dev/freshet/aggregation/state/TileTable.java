@@ -165,6 +165,11 @@ public final class TileTable {
         this.deferred = IntStream.range(0, groups.length).filter(g -> isDeferred[g]).toArray();
         this.immediate = IntStream.range(0, groups.length).filter(g -> !isDeferred[g]).toArray();
         this.dropSpan = span;
+        for (int g = 0; g < groups.length; g++) {
+            if (isDropping[g]) {
+                ((DenseHopGroup) groups[g]).allocateOnWrite(); // written only by busy keys and merges
+            }
+        }
         this.dropping = (int) IntStream.range(0, groups.length).filter(g -> isDropping[g]).count();
         if (deferred.length == 0) {
             this.tail = null;
