@@ -89,6 +89,16 @@ final class EventTail {
         return data[at(key, h, (int) h)];
     }
 
+    /** Loads every cache line of the key's block (before its events are evicted). */
+    long touchAll(int key) {
+        int base = key * block;
+        long sink = 0;
+        for (int i = 8; i < block; i += 8) {
+            sink += data[base + i];
+        }
+        return sink + data[base + block - 1];
+    }
+
     private int at(int key, long header, int i) {
         int slot = (int) (header >>> 32) + i;
         if (slot >= SLOTS) {

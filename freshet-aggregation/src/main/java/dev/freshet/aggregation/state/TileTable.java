@@ -435,8 +435,20 @@ public final class TileTable {
             if (tail != null) {
                 for (int j = start; j < end; j++) {
                     int id = stageIds[j - start];
-                    if (id >= 0 && !tail.isDirect(id)) {
-                        sink += tail.touchNext(id); // its header is loaded by now
+                    if (id < 0 || tail.isDirect(id)) {
+                        continue;
+                    }
+                    if (!tail.isFull(id)) { // its header is loaded by now
+                        sink += tail.touchNext(id);
+                        continue;
+                    }
+                    // the event will evict its key's oldest events: load them and the long groups' tiles they fold into
+                    sink += tail.touchAll(id);
+                    long oldest = tail.eventTime(id, 0);
+                    for (int g : deferred) {
+                        if (!isDropping[g]) {
+                            sink += groups[g].touch(id, oldest);
+                        }
                     }
                 }
             }
