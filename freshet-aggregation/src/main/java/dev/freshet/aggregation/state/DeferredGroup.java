@@ -10,6 +10,9 @@ interface DeferredGroup extends GroupState {
     /** Copies key {@code key}'s state over {@code dst}'s key {@code dstKey} (a group of the same plan). */
     void copyKey(int key, DeferredGroup dst, int dstKey);
 
+    /** Latest event time in the key's tiles, Long.MIN_VALUE if none. */
+    long maxEventTime(int key);
+
     /** A reader's overlay for this group, with room for {@code tiles} tiles. */
     TileOverlay newOverlay(int tiles);
 

@@ -264,20 +264,60 @@ final class DenseHopGroup implements DeferredGroup {
 
     @Override
     public void write(int key, ByteWriter out) {
+        writeFrom(key, out, Long.MIN_VALUE);
+    }
+
+    /**
+     * Writes only the tiles a read after {@code maxEventTime} can merge (all if it is
+     * Long.MIN_VALUE): a short window's state in a table with an event tail, whose other tiles
+     * depend on which events the tail happened to drop (a table restored from a checkpoint and one
+     * that never stopped then write the same bytes).
+     */
+    void writeVisible(int key, ByteWriter out, long maxEventTime) {
+        writeFrom(key, out, maxEventTime);
+    }
+
+    private void writeFrom(int key, ByteWriter out, long maxEventTime) {
         int own = readRing(key);
+        long newest = maxEventTime == Long.MIN_VALUE ? Long.MIN_VALUE : WindowMath.tileId(maxEventTime, hop);
         int n = 0;
         for (int p = 0; p < ring; p++) {
-            if (data[(own * ring + p) * stride + EVENT_COUNT] != 0) {
+            if (written(own * ring + p, newest)) {
                 n++;
             }
         }
         out.writeVarLong(n);
         for (int p = 0; p < ring; p++) {
             int slot = own * ring + p;
-            if (data[slot * stride + EVENT_COUNT] != 0) {
+            if (written(slot, newest)) {
                 TileCodec.write(layout, data, slot * stride, objs, slot * objects, out);
             }
         }
+    }
+
+    /** Whether a ring slot holds a tile to write: non-empty and, unless {@code newest} is Long.MIN_VALUE, readable. */
+    private boolean written(int slot, long newest) {
+        int base = slot * stride;
+        if (data[base + EVENT_COUNT] == 0) {
+            return false;
+        }
+        long id = data[base + TILE_ID];
+        // id <= newest for every applied event; the difference then fits in 64 unsigned bits
+        return newest == Long.MIN_VALUE || id > newest || Long.compareUnsigned(newest - id, maxTiles) < 0;
+    }
+
+    /** Latest event time in the key's tiles, Long.MIN_VALUE if none. */
+    @Override
+    public long maxEventTime(int key) {
+        int own = readRing(key);
+        long max = Long.MIN_VALUE;
+        for (int p = 0; p < ring; p++) {
+            int base = (own * ring + p) * stride;
+            if (data[base + EVENT_COUNT] != 0) {
+                max = Math.max(max, data[base + MAX_EVENT_TIME]);
+            }
+        }
+        return max;
     }
 
     @Override

@@ -79,6 +79,12 @@ final class LifetimeGroup implements DeferredGroup {
     }
 
     @Override
+    public long maxEventTime(int key) {
+        int base = key * stride;
+        return data[base + EVENT_COUNT] > 0 ? data[base + MAX_EVENT_TIME] : Long.MIN_VALUE;
+    }
+
+    @Override
     public TileOverlay newOverlay(int tiles) {
         return new TileOverlay(1, stride, 1);
     }

@@ -541,6 +541,9 @@ public final class TileTable {
      * wanted deferred groups (only the tiles they land in are copied).
      */
     private void overlayTail(int id, long t, FeatureVector out, Reader reader) {
+        for (int g : deferred) {
+            reader.overlays[g].clear(); // empty unless an earlier read threw half-way
+        }
         int n = tail.size(id);
         for (int i = 0; i < n; i++) {
             long ts = tail.eventTime(id, i);
@@ -577,7 +580,7 @@ public final class TileTable {
             throw new IllegalArgumentException("cannot merge state of a different view layout");
         }
         maxEventTime = Math.max(maxEventTime, other.maxEventTime);
-        TailFolder folder = tail == null ? null : folders.get();
+        TailFolder folder = other.tail == null ? null : other.folders.get();
         for (int k = 0; k < other.keyCount(); k++) {
             int id = internKey(other.key(k));
             flushTail(id); // as if every event of both had been applied at once, this key's first
@@ -586,7 +589,7 @@ public final class TileTable {
                 folder.fold(other, k);
             }
             for (int g = 0; g < groups.length; g++) {
-                if (fold && isDeferred[g]) {
+                if (fold && other.isDeferred[g]) {
                     groups[g].mergeFrom(id, folder.groups[g], 0);
                 } else {
                     groups[g].mergeFrom(id, other.groups[g], k);
@@ -611,27 +614,48 @@ public final class TileTable {
 
     /**
      * Serializes one key's state of every group: a deferred group's rings with the key's tail folded
-     * in (the bytes applying every event at once gives), so the format has no tail.
+     * in, so the format has no tail; a short window's ring only with the tiles a read after the
+     * table's latest event time can merge (the others depend on which events the tail dropped).
      */
     public void writeKeyState(int id, ByteWriter out) {
+        writeKeyState(id, out, maxEventTime);
+    }
+
+    /**
+     * As {@link #writeKeyState(int, ByteWriter)}, with the latest event time of a cut taken
+     * earlier ({@link #maxEventTime()} then): a snapshot encoded in steps writes every key as of its cut.
+     */
+    public void writeKeyState(int id, ByteWriter out, long cutMaxEventTime) {
         TailFolder folder = null;
         if (hasTail(this, id)) {
             folder = folders.get();
             folder.fold(this, id);
         }
         for (int g = 0; g < groups.length; g++) {
-            if (folder != null && isDeferred[g]) {
-                folder.groups[g].write(0, out);
+            GroupState from = folder != null && isDeferred[g] ? folder.groups[g] : groups[g];
+            int key = folder != null && isDeferred[g] ? 0 : id;
+            if (isDropping[g]) {
+                // only readable tiles: the others depend on which events the tail happened to drop
+                ((DenseHopGroup) from).writeVisible(key, out, cutMaxEventTime);
             } else {
-                groups[g].write(id, out);
+                from.write(key, out);
             }
         }
+    }
+
+    /** Latest event time applied (or restored), Long.MIN_VALUE before any. */
+    public long maxEventTime() {
+        return maxEventTime;
     }
 
     /** Restores one key's state written by {@link #writeKeyState} (the key's state must be empty). */
     public void readKeyState(int id, ByteReader in) {
         for (GroupState g : groups) {
             g.read(id, in);
+        }
+        for (int g : deferred) {
+            // every applied event is in a tile of a deferred group: the table's latest event time comes back
+            maxEventTime = Math.max(maxEventTime, ((DeferredGroup) groups[g]).maxEventTime(id));
         }
     }
 

@@ -34,6 +34,8 @@ public final class TableSnapshot implements TileTable.WriteListener {
 
     private final TileTable table;
     private final int keys;
+    /** The table's latest event time at the cut: keys encoded later are written as of the cut. */
+    private final long cutMaxEventTime;
     private final boolean listening;
     /** The current step's bytes; moved to {@link #chunks} after each step. */
     private final ByteWriter out = new ByteWriter(1 << 16);
@@ -63,6 +65,7 @@ public final class TableSnapshot implements TileTable.WriteListener {
     private TableSnapshot(TileTable table, boolean listening) {
         this.table = table;
         this.keys = table.keyCount();
+        this.cutMaxEventTime = table.maxEventTime();
         this.listening = listening;
         for (byte b : TableCodec.MAGIC) {
             out.writeByte(b);
@@ -96,7 +99,7 @@ public final class TableSnapshot implements TileTable.WriteListener {
 
     private void encodeKey(int id, ByteWriter to) {
         TableCodec.writeKey(table.key(id), to);
-        table.writeKeyState(id, to);
+        table.writeKeyState(id, to, cutMaxEventTime);
     }
 
     /** Encodes up to {@code maxKeys} more keys; returns true once every key of the cut is encoded. */
