@@ -11,16 +11,16 @@ import java.util.Arrays;
  * filter bits. Appending an event writes one slot beside its key's header, one or two cache lines,
  * where folding it at once would write a tile of every deferred group.
  *
- * <p>A key whose tail fills with events that reads can still see (a busy key) turns <em>direct</em>:
- * its tail is folded and its later events go straight to the groups, as without a tail. Direct keys
- * are marked in a bitset (12.5 KB per 100,000 keys, so it stays in cache): a busy key's event does
- * not load its tail block.
+ * <p>A key whose whole full tail is recent (a busy key) turns <em>direct</em>: its tail is folded and
+ * its later events go straight to the groups, as without a tail. Direct keys are marked in a bitset
+ * (12.5 KB per 100,000 keys, so it stays in cache): a busy key's event does not load its tail block.
+ * The table turns every direct key back now and then ({@link #clearDirect}), since most bursts end.
  *
  * <p>Header word: start slot in the high 32 bits, number of events in the low 32.
  */
 final class EventTail {
     /** Events kept per key before the oldest must be folded (or, if it can no longer be read, dropped). */
-    static final int SLOTS = 8;
+    static final int SLOTS = 16;
 
     private final int[] inputs;
     private final boolean[] integral;
@@ -76,6 +76,11 @@ final class EventTail {
             throw new IllegalStateException("a key turns direct only with an empty tail");
         }
         direct[key >>> 6] |= 1L << key;
+    }
+
+    /** Turns every direct key back (their tails are empty). */
+    void clearDirect() {
+        Arrays.fill(direct, 0L);
     }
 
     /** Loads the key's header (a prefetch for staged application). */

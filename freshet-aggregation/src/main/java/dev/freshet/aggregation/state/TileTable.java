@@ -34,9 +34,11 @@ import java.util.stream.IntStream;
  * read can see in a short window any more (older than the latest applied event by more than the
  * short group's ring plus one hop, so outside every window a read after that event asks for) leave
  * it together: the short groups drop them, the others (long windows, lifetime) fold them, loading
- * their tiles once for several events. If the oldest event can still be seen, the key is busy: its
- * tail is folded into every deferred group, in arrival order, and its later events go to them
- * directly, as without a tail (direct keys are a bitset, so their events do not load the tail). A
+ * their tiles once for several events. If the oldest event can still be seen, it alone is folded
+ * into every deferred group; but if the whole tail arrived within half that span the key is busy:
+ * its tail is folded into every deferred group, in arrival order, and its later events go to them
+ * directly, as without a tail (direct keys are a bitset, so their events do not load the tail), until
+ * the table's latest event time has moved on by the span and every direct key returns to its tail. A
  * read folds the tail events it can see into its own copies of just the tiles they land in
  * ({@link TileOverlay}); checkpoints ({@link #writeKeyState}) and merges fold a key's whole tail
  * into a copy of its state; all with the same {@link TileLayout#apply}, so every value, and every
@@ -77,6 +79,8 @@ public final class TileTable {
     private final int dropping;
     /** Latest event time applied (for the tail's drops); Long.MIN_VALUE before any. */
     private long maxEventTime = Long.MIN_VALUE;
+    /** Event time at which every direct key goes back to its tail (see {@link #applyGroups}). */
+    private long nextDirectReset = Long.MIN_VALUE;
     /** The writer's context for folding a tail event (the current event stays in {@link #ctx}). */
     private final EventContext foldCtx;
     /** Folding space for {@link #writeKeyState} and {@link #mergeFrom}, per thread (readers write key states too). */
@@ -310,6 +314,13 @@ public final class TileTable {
         long ts = ctx.eventTime;
         if (ts > maxEventTime) {
             maxEventTime = ts;
+            if (ts >= nextDirectReset) {
+                // A key turns direct after one burst, but most keys are busy only for a while: once
+                // per drop span of event time every direct key goes back to its (empty) tail, and a
+                // key still busy turns direct again when its tail next fills with visible events.
+                tail.clearDirect();
+                nextDirectReset = ts > Long.MAX_VALUE - dropSpan ? Long.MAX_VALUE : ts + dropSpan;
+            }
         }
         if (tail.isDirect(id)) {
             applyDeferred(id, ctx);
@@ -325,10 +336,12 @@ public final class TileTable {
     }
 
     /**
-     * Removes the key's oldest tail events that no read can see in a short window any more (up to
-     * the first one a read can), folding each into the deferred groups that keep every event (long
-     * windows, lifetime): several at once, so their tiles are loaded once for a few events. Returns
-     * false if the oldest event is still seen (the key is busy).
+     * Makes room in the key's full tail. Its oldest events that no read can see in a short window
+     * any more (up to the first one a read can) leave together, folded into the deferred groups that
+     * keep every event (long windows, lifetime): several at once, so their tiles are loaded once for
+     * a few events. If the oldest event is still seen, it alone is folded into every deferred group
+     * (as applying it at once would have), unless the whole tail is that recent: then the key is busy
+     * and this returns false.
      */
     private boolean evictUnseen(int id) {
         int n = tail.size(id);
@@ -337,7 +350,13 @@ public final class TileTable {
             k++;
         }
         if (k == 0) {
-            return false;
+            if (isBusy(id, n)) {
+                return false;
+            }
+            tail.restore(id, 0, foldCtx);
+            applyDeferred(id, foldCtx);
+            tail.removeOldest(id, 1);
+            return true;
         }
         if (deferred.length > dropping) {
             for (int i = 0; i < k; i++) {
@@ -351,6 +370,14 @@ public final class TileTable {
         }
         tail.removeOldest(id, k);
         return true;
+    }
+
+    /** Whether the key's {@code n} tail events arrived within half the drop span: more would still be seen. */
+    private boolean isBusy(int id, int n) {
+        long first = tail.eventTime(id, 0);
+        long last = tail.eventTime(id, n - 1);
+        // last >= first: the difference fits in 64 unsigned bits; events out of order count as busy
+        return last < first || Long.compareUnsigned(last - first, dropSpan / 2) < 0;
     }
 
     /** Whether a read can still see an event at {@code eventTime} in a short (dropping) window. */
@@ -442,11 +469,12 @@ public final class TileTable {
                         sink += tail.touchNext(id);
                         continue;
                     }
-                    // the event will evict its key's oldest events: load them and the long groups' tiles they fold into
+                    // the event will evict its key's oldest events: load them and the tiles they fold into
                     sink += tail.touchAll(id);
                     long oldest = tail.eventTime(id, 0);
+                    boolean seen = seenByReads(oldest);
                     for (int g : deferred) {
-                        if (!isDropping[g]) {
+                        if (seen || !isDropping[g]) {
                             sink += groups[g].touch(id, oldest);
                         }
                     }
