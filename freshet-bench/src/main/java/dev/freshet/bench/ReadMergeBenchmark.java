@@ -38,6 +38,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * approx_count_distinct, approx_percentile, top_k; {@code all} = the twelve functions of
  * {@link AggregatorUpdateBenchmark}. Inputs as in the fraud view ({@code amount},
  * {@code merchant_id}). {@code populated=newest} leaves every tile but the newest empty.
+ * {@code table=tail} is the engine's table, where a key with few events keeps them in its event
+ * tail and every read folds them into copies of their tiles; {@code table=at-once} applies each
+ * event to its tiles at once ({@link TileTable#applyingAtOnce}): the difference is the read cost
+ * of the tail.
  *
  * <pre>
  * java -jar freshet-bench/target/benchmarks.jar ReadMergeBenchmark -f 1 -wi 3 -i 5
@@ -68,7 +72,10 @@ public class ReadMergeBenchmark {
     @Param({"all", "newest"})
     String populated;
 
-    private TileTable table;
+    @Param({"tail", "at-once"})
+    String table;
+
+    private TileTable state;
     private TileTable.Reader reader;
     private FeatureVector out;
     private Object key;
@@ -93,7 +100,11 @@ public class ReadMergeBenchmark {
         // One card; other fields (amounts, merchants) from the fraud generator.
         EventBatch batch = FraudEvents.build(view.schema(), events, 1, START, size, false, 42);
         key = batch.getObject(0, view.schema().indexOf("card_id"));
-        table = new TileTable(view, 16);
+        state = switch (table) {
+            case "tail" -> new TileTable(view, 16);
+            case "at-once" -> TileTable.applyingAtOnce(view, 16);
+            default -> throw new IllegalArgumentException("table must be tail or at-once: " + table);
+        };
         EventBatch.Cursor row = new EventBatch.Cursor();
         long t = START;
         int skip = switch (populated) {
@@ -103,16 +114,16 @@ public class ReadMergeBenchmark {
         };
         for (int i = 0; i < events; i++) {
             if (i >= skip) {
-                table.apply(key, row.at(batch, i), t, i);
+                state.apply(key, row.at(batch, i), t, i);
             }
             t += gap;
         }
         events -= skip;
         // The window [START, START + size) ends exactly at the read time: every tile in it is populated.
         readTime = START + size;
-        reader = table.newReader();
+        reader = state.newReader();
         out = new FeatureVector(view.features().size());
-        table.read(key, readTime, out, reader);
+        state.read(key, readTime, out, reader);
         if (out.getLong(0) != events && functions.getFirst() == AggregationFunction.COUNT) {
             throw new IllegalStateException("window holds " + out.getLong(0) + " events, expected " + events);
         }
@@ -120,7 +131,7 @@ public class ReadMergeBenchmark {
 
     @Benchmark
     public FeatureVector read(Blackhole bh) {
-        bh.consume(table.read(key, readTime, out, reader));
+        bh.consume(state.read(key, readTime, out, reader));
         return out;
     }
 }
