@@ -171,7 +171,7 @@ public final class TileTable {
         this.dropSpan = span;
         for (int g = 0; g < groups.length; g++) {
             if (isDropping[g]) {
-                ((DenseHopGroup) groups[g]).allocateOnWrite(); // written only by busy keys and merges
+                ((DenseHopGroup) groups[g]).allocateOnWrite(); // written only by visible events leaving a tail, busy keys and merges
             }
         }
         this.dropping = (int) IntStream.range(0, groups.length).filter(g -> isDropping[g]).count();
