@@ -75,14 +75,17 @@ class EventTailEquivalenceProperties {
         }
     }
 
+    /** Functions whose states are objects (never deferred to the tail). */
+    static final Set<AggregationFunction> OBJECT_IRS = EnumSet.of(AggregationFunction.LAST_N, AggregationFunction.COUNT_DISTINCT,
+            AggregationFunction.APPROX_COUNT_DISTINCT, AggregationFunction.APPROX_PERCENTILE, AggregationFunction.TOP_K);
+
     /** The features a deferred group may hold: numeric inputs, no object IRs. */
-    private static List<OracleHarness.Case> numeric(List<OracleHarness.Case> cases) {
-        Set<AggregationFunction> objects = EnumSet.of(AggregationFunction.LAST_N, AggregationFunction.COUNT_DISTINCT,
-                AggregationFunction.APPROX_COUNT_DISTINCT, AggregationFunction.APPROX_PERCENTILE, AggregationFunction.TOP_K);
-        return cases.stream().filter(c -> !"merchant".equals(c.spec().input()) && !objects.contains(c.spec().function())).toList();
+    static List<OracleHarness.Case> numeric(List<OracleHarness.Case> cases) {
+        return cases.stream().filter(c -> !"merchant".equals(c.spec().input()) && !OBJECT_IRS.contains(c.spec().function())).toList();
     }
 
-    private static TileTable restored(TileTable from, TileTable to) {
+    /** Restores every key of {@code from} into {@code to} from its checkpoint bytes. */
+    static TileTable restored(TileTable from, TileTable to) {
         for (int k = 0; k < from.keyCount(); k++) {
             ByteWriter w = new ByteWriter(256);
             from.writeKeyState(k, w);

@@ -1,17 +1,17 @@
 package dev.freshet.aggregation;
 
+import static dev.freshet.aggregation.EventTailEquivalenceProperties.OBJECT_IRS;
+import static dev.freshet.aggregation.EventTailEquivalenceProperties.numeric;
+import static dev.freshet.aggregation.EventTailEquivalenceProperties.restored;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.freshet.aggregation.codec.ByteReader;
 import dev.freshet.aggregation.codec.ByteWriter;
 import dev.freshet.aggregation.plan.CompiledView;
 import dev.freshet.aggregation.state.TileTable;
-import dev.freshet.model.spec.AggregationFunction;
 import dev.freshet.testkit.TestStreams;
 import dev.freshet.testkit.TestRow;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -28,9 +28,6 @@ import org.junit.jupiter.api.Test;
  * and a drop threshold a quarter too small).
  */
 class EventTailRandomSearchProperties {
-    private static final Set<AggregationFunction> OBJECTS = EnumSet.of(AggregationFunction.LAST_N, AggregationFunction.COUNT_DISTINCT,
-            AggregationFunction.APPROX_COUNT_DISTINCT, AggregationFunction.APPROX_PERCENTILE, AggregationFunction.TOP_K);
-
     @Test
     void search() {
         long first = Long.getLong("tailsearch.first", 0);
@@ -46,10 +43,6 @@ class EventTailRandomSearchProperties {
         if (!failures.isEmpty()) {
             fail(String.join("\n", failures));
         }
-    }
-
-    static List<OracleHarness.Case> numeric(List<OracleHarness.Case> cases) {
-        return cases.stream().filter(c -> !"merchant".equals(c.spec().input()) && !OBJECTS.contains(c.spec().function())).toList();
     }
 
     static List<OracleHarness.Case> pick(List<OracleHarness.Case> cases, SplittableRandom r) {
@@ -96,7 +89,7 @@ class EventTailRandomSearchProperties {
         }
         if (r.nextInt(4) == 0) {
             cases.addAll(pick(OracleHarness.allFunctions("hopping", 4_000, 250).stream()
-                    .filter(c -> OBJECTS.contains(c.spec().function())).toList(), r));
+                    .filter(c -> OBJECT_IRS.contains(c.spec().function())).toList(), r));
         }
         // distinct names
         List<OracleHarness.Case> unique = new ArrayList<>();
@@ -173,7 +166,7 @@ class EventTailRandomSearchProperties {
         List<Object[]> events = stream(r, Math.max(v.span(), 1));
         TileTable atOnce = TileTable.applyingAtOnce(view, 4);
         TileTable tail = new TileTable(view, 4);
-        TileTable restored = null;       // restored from the tail's bytes, then continued
+        TileTable resumed = null;       // restored from the tail's bytes, then continued
         // merge: events split between A and B (tail) and A0, B0 (at once)
         TileTable a = new TileTable(view, 4);
         TileTable b = new TileTable(view, 4);
@@ -190,8 +183,8 @@ class EventTailRandomSearchProperties {
             boolean asBatch = r.nextBoolean();
             apply(tail, part, seq, asBatch);
             apply(atOnce, part, seq, false);
-            if (restored != null) {
-                apply(restored, part, seq, !asBatch);
+            if (resumed != null) {
+                apply(resumed, part, seq, !asBatch);
             }
             for (int j = 0; j < part.size(); j++) {
                 Object[] e = part.get(j);
@@ -213,26 +206,26 @@ class EventTailRandomSearchProperties {
                     }
                     FeatureVector want = vector(v, r);
                     compare(atOnce, tail, keys, t, want, at + " tail");
-                    if (restored != null) {
-                        compare(atOnce, restored, keys, t, want, at + " restored");
+                    if (resumed != null) {
+                        compare(atOnce, resumed, keys, t, want, at + " resumed");
                     }
                 }
             }
             if (r.nextInt(6) == 0) {
                 // bytes: restored-and-continued vs never stopped; at-once state seen through a tail table
-                if (restored != null) {
-                    compareBytes(tail, restored, keys, at + " restored-vs-running bytes");
+                if (resumed != null) {
+                    compareBytes(tail, resumed, keys, at + " resumed-vs-running bytes");
                 }
-                compareBytes(tail, restore(atOnce, new TileTable(view, 4)), keys, at + " at-once-through-tail bytes");
+                compareBytes(tail, restored(atOnce, new TileTable(view, 4)), keys, at + " at-once-through-tail bytes");
                 // checkpoint, restore, continue from there
-                TileTable from = restored != null && r.nextBoolean() ? restored : tail;
-                restored = restore(from, new TileTable(view, 4));
-                compareBytes(tail, restored, keys, at + " fresh restore bytes");
+                TileTable from = resumed != null && r.nextBoolean() ? resumed : tail;
+                resumed = restored(from, new TileTable(view, 4));
+                compareBytes(tail, resumed, keys, at + " fresh restore bytes");
             }
             if (r.nextInt(10) == 0 && max < Long.MAX_VALUE - 1) {
                 // merge a copy of A and B (restored from bytes) and compare with merged at-once tables
-                TileTable ma = r.nextBoolean() ? restore(a, new TileTable(view, 4)) : null;
-                TileTable m0 = restore(a0, TileTable.applyingAtOnce(view, 4));
+                TileTable ma = r.nextBoolean() ? restored(a, new TileTable(view, 4)) : null;
+                TileTable m0 = restored(a0, TileTable.applyingAtOnce(view, 4));
                 m0.mergeFrom(b0);
                 if (ma != null) {
                     ma.mergeFrom(b);
@@ -304,15 +297,6 @@ class EventTailRandomSearchProperties {
         table.applyBatch(j -> rows[j], keys, times, seqs, n);
     }
 
-    static TileTable restore(TileTable from, TileTable to) {
-        for (int k = 0; k < from.keyCount(); k++) {
-            ByteWriter w = new ByteWriter(256);
-            from.writeKeyState(k, w);
-            to.readKeyState(to.internKey(from.key(k)), new ByteReader(w.toByteArray()));
-        }
-        return to;
-    }
-
     static byte[] bytes(TileTable t, Object key) {
         ByteWriter w = new ByteWriter(256);
         t.writeKeyState(t.keyId(key), w);
@@ -334,12 +318,11 @@ class EventTailRandomSearchProperties {
 
     static void compare(TileTable expected, TileTable actual, Set<Object> keys, long t, FeatureVector want, String where) {
         int n = want.size();
-        FeatureVector got = new FeatureVector(n);
         boolean[] mask = new boolean[n];
         for (int i = 0; i < n; i++) {
             mask[i] = want.wants(i);
         }
-        got = new FeatureVector(n, mask);
+        FeatureVector got = new FeatureVector(n, mask);
         TileTable.Reader wr = expected.newReader();
         TileTable.Reader gr = actual.newReader();
         for (Object key : keys) {
