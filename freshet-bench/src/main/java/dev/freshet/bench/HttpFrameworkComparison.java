@@ -23,6 +23,11 @@ import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -37,12 +42,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Vert.x 5 vs Helidon 4 (virtual threads) on the serving benchmark: the same engine (100,000 preloaded
  * fraud events over 10,000 cards), the same framework-independent {@link FeatureApi} and the same load
- * generator ({@link HttpLoad}); only the HTTP server differs.
+ * generator ({@link HttpLoad}); only the HTTP server differs. {@code floor} is a third server: Vert.x
+ * answering every request with one fixed, real response and doing no feature work — what the HTTP
+ * path, the kernel and the generator alone cost on this machine.
  *
  * <p>Each server runs in its own JVM (this class with {@code serve vertx|helidon}), started fresh for
  * every measurement and optionally pinned to its own CPUs; this JVM is the load generator. Per
@@ -57,7 +65,7 @@ import java.util.function.ToDoubleFunction;
  * taskset -c 0 java -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch -cp freshet-bench/target/benchmarks.jar \
  *     dev.freshet.bench.HttpFrameworkComparison [--reps 3] [--rates 2000,5000,10000,20000,30000] [--seconds 8] \
  *     [--warmup 8] [--server-cpus 1] [--server-jvm "-Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch"] \
- *     [--frameworks vertx,helidon]
+ *     [--frameworks vertx,helidon,floor]
  * </pre>
  *
  * The working directory must be the repository root ({@code examples/fraud} is loaded from it). Three
@@ -68,6 +76,8 @@ public final class HttpFrameworkComparison {
     private static final String JSON = "application/json";
     private static final int CARDS = 10_000;
     private static final int IN_FLIGHT = 64;
+    /** Card ids as the preload names them (the generator's other parameters do not change the names). */
+    private static final TransactionGenerator CARD_NAMES = new TransactionGenerator(CARDS, 2_000, 5);
     /** Pre-touched heap: first-touch page faults otherwise lengthen the first young collections to 10–28 ms. */
     private static final String DEFAULT_JVM = "-Xms2g -Xmx2g -XX:+UseParallelGC -XX:+AlwaysPreTouch";
 
@@ -141,7 +151,14 @@ public final class HttpFrameworkComparison {
                     port = server.port();
                     stop = server::stop;
                 }
-                default -> throw new IllegalArgumentException("unknown framework '" + framework + "' (vertx or helidon)");
+                case "floor" -> {
+                    FeatureApi api = new FeatureApi(new FeaturePlanner(repo, adapter, new ExpressionCompiler()),
+                            new FeatureRetriever(adapter), options.maxEntities());
+                    Vertx vertx = floor(api.features(readBody(0), clock.millis()), options.effectiveEventLoops());
+                    port = FLOOR_PORT.get();
+                    stop = () -> vertx.close().await();
+                }
+                default -> throw new IllegalArgumentException("unknown framework '" + framework + "' (vertx, helidon or floor)");
             }
             System.out.println("PORT " + port);
             System.out.flush();
@@ -150,6 +167,29 @@ public final class HttpFrameworkComparison {
             }
             stop.run();
         }
+    }
+
+    private static final AtomicInteger FLOOR_PORT = new AtomicInteger();
+
+    /**
+     * The serving floor: what the Vert.x HTTP path, the kernel and the load generator cost on this
+     * machine with no feature work at all. The same event loops and server options as
+     * FreshetHttpServer, one server per loop on a shared port; every request's body is read and
+     * answered with the same bytes, a real {@code fraud_model_v1} response computed once at start.
+     * No router, no parsing, no reads, no metrics: a lower bound for any server on this stack.
+     */
+    private static Vertx floor(byte[] answer, int loops) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer(FreshetHttpServer.serverOptions(-1))
+                        .requestHandler(req -> req.body().onSuccess(b -> req.response()
+                                .putHeader("Content-Type", JSON).end(Buffer.buffer(answer))))
+                        .listen().onSuccess(s -> FLOOR_PORT.set(s.actualPort()));
+            }
+        }, new DeploymentOptions().setInstances(loops)).await();
+        return vertx;
     }
 
     /**
@@ -183,11 +223,9 @@ public final class HttpFrameworkComparison {
     // ---- load side: this JVM ----
 
     private static void compare(Options o) throws Exception {
-        TransactionGenerator gen = new TransactionGenerator(CARDS, 2_000, 5);
         Buffer[] reads = new Buffer[1024];
         for (int i = 0; i < reads.length; i++) {
-            reads[i] = Buffer.buffer("{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\""
-                    + gen.card((i * 7919) % CARDS) + "\",\"lat\":40.7,\"lon\":-74.0}]}");
+            reads[i] = Buffer.buffer(readBody(i));
         }
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
@@ -229,6 +267,12 @@ public final class HttpFrameworkComparison {
                         median(same, Phase::loadCpuShare), same.stream().mapToLong(Phase::errors).sum());
             }
         }
+    }
+
+    /** The i-th serving request's body: one card and the {@code fraud_model_v1} service. */
+    private static byte[] readBody(int i) {
+        return ("{\"feature_service\":\"fraud_model_v1\",\"entities\":[{\"card_id\":\"" + CARD_NAMES.card((i * 7919) % CARDS)
+                + "\",\"lat\":40.7,\"lon\":-74.0}]}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<Phase> run(String framework, Options o, Buffer[] reads) throws Exception {

@@ -191,9 +191,10 @@ public final class FreshetHttpServer implements AutoCloseable {
      * compression (its extension handler otherwise sits in every connection's pipeline and looks at
      * every request and response); no cleartext HTTP/2 upgrade; and strict thread mode, which
      * Vert.x allows when every request and response is touched only on its event loop — true
-     * here: handlers answer synchronously or via {@code context.runOnContext}.
+     * here: handlers answer synchronously or via {@code context.runOnContext}. Public so that the
+     * benchmarks' do-nothing floor server ({@code HttpFrameworkComparison}) runs with the same options.
      */
-    private static HttpServerOptions serverOptions(int port) {
+    public static HttpServerOptions serverOptions(int port) {
         return new HttpServerOptions().setPort(port).setHost("0.0.0.0").setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)
