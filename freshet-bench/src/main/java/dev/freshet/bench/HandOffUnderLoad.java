@@ -1,6 +1,6 @@
 package dev.freshet.bench;
 
-import java.time.Duration;
+import dev.freshet.app.bench.ProcessCost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +73,7 @@ public final class HandOffUnderLoad {
                 }
             }
         });
-        long cpu0 = processCpuNanos();
-        long wall0 = System.nanoTime();
+        ProcessCost cost = ProcessCost.since();
         long next = System.nanoTime();
         while (next < end) {
             next += HAND_OFF_EVERY_NANOS;
@@ -82,8 +81,7 @@ public final class HandOffUnderLoad {
             stamp.set(System.nanoTime());
             LockSupport.unpark(consumer);
         }
-        long wall = System.nanoTime() - wall0;
-        long cpu = processCpuNanos() - cpu0;
+        double busy = cost.busyShare();
         stamp.set(Long.MIN_VALUE);
         LockSupport.unpark(consumer);
         consumer.join();
@@ -92,12 +90,8 @@ public final class HandOffUnderLoad {
         }
         System.out.printf("{\"benchmark\":\"hand-off under load\",\"load\":%.2f,\"achieved_busy\":%.3f,\"hand_offs\":%d,"
                         + "\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"over_1ms\":%.5f,\"cpus\":%d}%n",
-                load, (double) cpu / wall / cpus, latency.getTotalCount(), latency.getValueAtPercentile(50) / 1e3,
+                load, busy, latency.getTotalCount(), latency.getValueAtPercentile(50) / 1e3,
                 latency.getValueAtPercentile(99) / 1e3, latency.getValueAtPercentile(99.9) / 1e3, latency.getMaxValue() / 1e3,
                 1 - latency.getPercentileAtOrBelowValue(TimeUnit.MILLISECONDS.toNanos(1)) / 100, cpus);
-    }
-
-    private static long processCpuNanos() {
-        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 }

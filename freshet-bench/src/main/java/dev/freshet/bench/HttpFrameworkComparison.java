@@ -154,9 +154,9 @@ public final class HttpFrameworkComparison {
                 case "floor" -> {
                     FeatureApi api = new FeatureApi(new FeaturePlanner(repo, adapter, new ExpressionCompiler()),
                             new FeatureRetriever(adapter), options.maxEntities());
-                    Vertx vertx = floor(api.features(readBody(0), clock.millis()), options.effectiveEventLoops());
-                    port = FLOOR_PORT.get();
-                    stop = () -> vertx.close().await();
+                    Floor floor = floor(api.features(readBody(0), clock.millis()), options.effectiveEventLoops());
+                    port = floor.port();
+                    stop = () -> floor.vertx().close().await();
                 }
                 default -> throw new IllegalArgumentException("unknown framework '" + framework + "' (vertx, helidon or floor)");
             }
@@ -169,7 +169,9 @@ public final class HttpFrameworkComparison {
         }
     }
 
-    private static final AtomicInteger FLOOR_PORT = new AtomicInteger();
+    /** A started floor server: its Vert.x instance and the port its servers share. */
+    private record Floor(Vertx vertx, int port) {
+    }
 
     /**
      * The serving floor: what the Vert.x HTTP path, the kernel and the load generator cost on this
@@ -178,18 +180,19 @@ public final class HttpFrameworkComparison {
      * answered with the same bytes, a real {@code fraud_model_v1} response computed once at start.
      * No router, no parsing, no reads, no metrics: a lower bound for any server on this stack.
      */
-    private static Vertx floor(byte[] answer, int loops) {
+    private static Floor floor(byte[] answer, int loops) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        AtomicInteger port = new AtomicInteger(); // every instance binds the same shared port
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 return vertx.createHttpServer(FreshetHttpServer.serverOptions(-1))
                         .requestHandler(req -> req.body().onSuccess(b -> req.response()
                                 .putHeader("Content-Type", JSON).end(Buffer.buffer(answer))))
-                        .listen().onSuccess(s -> FLOOR_PORT.set(s.actualPort()));
+                        .listen().onSuccess(s -> port.set(s.actualPort()));
             }
         }, new DeploymentOptions().setInstances(loops)).await();
-        return vertx;
+        return new Floor(vertx, port.get());
     }
 
     /**
